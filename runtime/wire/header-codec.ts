@@ -1,0 +1,228 @@
+// Header codec: the flat JSON object that starts every AMPS message on the `amps`/`json` protocol.
+//
+// In memory a header is keyed by property names (`bookmark`, `commandId`, ...); on the wire by short keys
+// (`bm`, `cid`, ...). The mapping and each field's type come from generated/header-fields.ts, so a header
+// added to spec/ is understood here after regeneration with no change to this file.
+
+import {
+  HEADER_FIELD_BY_NAME,
+  HEADER_FIELD_BY_WIRE_KEY,
+  type Header,
+  type HeaderFieldInfo,
+  type HeaderValue,
+} from '../../generated/header-fields.js';
+import { StreamException } from '../../generated/errors.js';
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Finds the end of the JSON header object that starts at or after `start` (bytes before the first `{` are
+ * skipped, as the C client does). Returns the index just past the closing `}` and the index of the opening one,
+ * or throws StreamException when the bytes end first.
+ */
+export function findHeaderEnd(bytes: Uint8Array, start: number, end: number): { open: number; close: number } {
+  let i = start;
+  while (i < end && bytes[i] !== OPEN_BRACE) i++;
+  if (i >= end) throw new StreamException('no header object in frame');
+  const open = i;
+  let depth = 0;
+  let inString = false;
+  for (; i < end; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) inString = true;
+    else if (b === OPEN_BRACE) depth++;
+    else if (b === CLOSE_BRACE && --depth === 0) return { open, close: i + 1 };
+  }
+  throw new StreamException('header object is not terminated');
+}
+
+export interface DecodedHeader {
+  readonly header: Header;
+  /** Index just past the header's closing brace: the body starts here. */
+  readonly end: number;
+}
+
+/** Decodes the header object found in `bytes[start, end)`. Malformed JSON raises StreamException. */
+export function decodeHeader(bytes: Uint8Array, start: number, end: number): DecodedHeader {
+  const { open, close } = findHeaderEnd(bytes, start, end);
+  return { header: decodeHeaderText(utf8.decode(bytes.subarray(open, close))), end: close };
+}
+
+// `s` exceeds 2^53, so it must never pass through a JS number: re-read its digits from the raw text.
+const SEQUENCE_DIGITS = /[{,]\s*"(?:s|seq)"\s*:\s*"?(\d+)/;
+
+/** Decodes one header from its JSON text (used directly by the WebSocket path, whose headers are text frames). */
+export function decodeHeaderText(text: string): Header {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StreamException(`invalid JSON header: ${(err as Error).message}`, { cause: err });
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new StreamException('header is not a JSON object');
+  }
+  const header: Record<string, HeaderValue> & { extras?: Record<string, HeaderValue> } = {};
+  const source = raw as Record<string, unknown>;
+  for (const key in source) {
+    const value = source[key];
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'object') {
+      // Headers are flat; a nested value is kept verbatim as text so nothing is lost.
+      extras(header)[key] = JSON.stringify(value);
+      continue;
+    }
+    const field = HEADER_FIELD_BY_WIRE_KEY.get(key);
+    if (field === undefined) {
+      extras(header)[key] = value as HeaderValue;
+      continue;
+    }
+    const coerced = field.type === 'sequence' ? exactSequence(text, value) : coerce(field, value as HeaderValue);
+    if (coerced === undefined) extras(header)[key] = value as HeaderValue;
+    else header[field.name] = coerced;
+  }
+  // The C/C++/Python client sends publish as `p`, and servers deliver `p`: in memory it is always `publish`.
+  if (header.command === 'p') header.command = 'publish';
+  return header as Header;
+}
+
+function extras(header: { extras?: Record<string, HeaderValue> }): Record<string, HeaderValue> {
+  return (header.extras ??= {});
+}
+
+function exactSequence(text: string, value: unknown): bigint | undefined {
+  const m = SEQUENCE_DIGITS.exec(text);
+  if (m) return BigInt(m[1]);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  return undefined;
+}
+
+/** Converts a decoded JSON value to the field's type; undefined when it cannot (the caller keeps it in extras). */
+function coerce(field: HeaderFieldInfo, value: HeaderValue): HeaderValue | undefined {
+  switch (field.type) {
+    case 'string':
+      return typeof value === 'string' ? value : String(value);
+    case 'integer':
+      if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+      return undefined;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1' || value === 1) return true;
+      if (value === 'false' || value === '0' || value === 0) return false;
+      return undefined;
+    default:
+      return value;
+  }
+}
+
+export interface EncodeOptions {
+  /**
+   * Encode as a server does: each field under its server key, fields without one dropped, extras never sent
+   * (the official C/C++/Python client drops the connection on a header key it does not know).
+   */
+  readonly server?: boolean;
+}
+
+/**
+ * Encodes a header as compact JSON text: `c` first, `s` second (never last: the official JS client re-reads
+ * `"s":<digits>,` from the raw text), integers and `s` as bare numbers, everything else as JSON strings.
+ */
+export function encodeHeader(header: Header, options?: EncodeOptions): string {
+  const server = options?.server === true;
+  const h = header as Record<string, HeaderValue | Record<string, HeaderValue> | undefined>;
+  let out = '{';
+  let first = true;
+  const put = (key: string, value: string) => {
+    out += first ? `"${key}":${value}` : `,"${key}":${value}`;
+    first = false;
+  };
+  const command = h.command;
+  if (command !== undefined) {
+    // A server delivers publishes as `p` (the spelling the C client special-cases and the JS client accepts).
+    const wire = server && command === 'publish' ? 'p' : String(command);
+    put(keyFor(COMMAND_FIELD, server) ?? 'c', encodeString(wire));
+  }
+  const sequence = h.sequence;
+  if (sequence !== undefined) put(keyFor(SEQUENCE_FIELD, server) ?? 's', encodeSequence(sequence as HeaderValue));
+  for (const name in h) {
+    if (name === 'command' || name === 'sequence' || name === 'extras') continue;
+    const value = h[name];
+    if (value === undefined || value === null) continue;
+    const field = HEADER_FIELD_BY_NAME.get(name);
+    if (field === undefined) {
+      throw new TypeError(`unknown header property '${name}' (use extras for wire keys the spec does not know)`);
+    }
+    const key = keyFor(field, server);
+    if (key === undefined) continue;
+    put(key, encodeValue(field, value as HeaderValue));
+  }
+  const extra = header.extras;
+  if (extra !== undefined && !server) {
+    for (const key in extra) {
+      const value = extra[key];
+      if (value === undefined || value === null) continue;
+      put(encodeString(key).slice(1, -1), encodeLoose(value));
+    }
+  }
+  return out + '}';
+}
+
+const COMMAND_FIELD = requireField('command');
+const SEQUENCE_FIELD = requireField('sequence');
+
+function requireField(name: string): HeaderFieldInfo {
+  const f = HEADER_FIELD_BY_NAME.get(name);
+  if (f === undefined) throw new Error(`generated header table lacks '${name}'`);
+  return f;
+}
+
+function keyFor(field: HeaderFieldInfo, server: boolean): string | undefined {
+  return server ? field.serverKey : field.wireKey;
+}
+
+function encodeValue(field: HeaderFieldInfo, value: HeaderValue): string {
+  switch (field.type) {
+    case 'integer':
+      if (typeof value === 'number' && Number.isFinite(value)) return String(Math.trunc(value));
+      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'string' && /^-?\d+$/.test(value)) return value;
+      return encodeString(String(value));
+    case 'sequence':
+      return encodeSequence(value);
+    case 'boolean':
+      return value === true || value === 'true' ? 'true' : 'false';
+    default:
+      return encodeString(typeof value === 'string' ? value : String(value));
+  }
+}
+
+function encodeSequence(value: HeaderValue): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+  throw new TypeError(`sequence must be a non-negative integer, got ${String(value)}`);
+}
+
+function encodeLoose(value: HeaderValue): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return encodeString(value);
+}
+
+/** JSON string literal; the common case (no quote, backslash or control character) avoids JSON.stringify. */
+export function encodeString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}

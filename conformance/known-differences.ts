@@ -1,0 +1,62 @@
+// Known-differences files: one YAML file per client (conformance/known-differences/<client>.yaml) listing the
+// scenarios the client is documented to fail, with the reason. A failure listed there is reported as a
+// documented difference; every other failure is a regression.
+//
+// Format:
+//   client: official
+//   differences:
+//     - scenario: queues.auto-ack-batching
+//       reason: the JS client only batches acks when ackBatchSize > 1 is set before subscribing
+//
+// An entry may use a trailing `*` to cover a whole group (`ha.*`).
+
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { resourcePath } from './util/resources.js';
+
+export interface KnownDifference {
+  scenario: string;
+  reason: string;
+}
+
+export class KnownDifferences {
+  constructor(readonly entries: readonly KnownDifference[] = []) {}
+
+  /** The documented reason for `scenarioId`, if listed. */
+  reasonFor(scenarioId: string): string | undefined {
+    for (const e of this.entries) {
+      if (e.scenario === scenarioId) return e.reason;
+      if (e.scenario.endsWith('*') && scenarioId.startsWith(e.scenario.slice(0, -1))) return e.reason;
+    }
+    return undefined;
+  }
+
+  static parse(text: string, source = 'known-differences'): KnownDifferences {
+    const doc = (parse(text) ?? {}) as { differences?: unknown };
+    const list = doc.differences ?? [];
+    if (!Array.isArray(list)) throw new Error(`${source}: 'differences' must be a list`);
+    const entries = list.map((item, i) => {
+      const e = item as Partial<KnownDifference>;
+      if (typeof e.scenario !== 'string' || typeof e.reason !== 'string' || !e.reason.trim()) {
+        throw new Error(`${source}: entry ${i} needs a 'scenario' and a non-empty 'reason'`);
+      }
+      return { scenario: e.scenario, reason: e.reason.trim() };
+    });
+    return new KnownDifferences(entries);
+  }
+}
+
+export const KNOWN_DIFFERENCES_DIR = resourcePath('known-differences');
+
+/** File name for a client id (`driver:python3 x.py` → `driver.yaml`). */
+export function knownDifferencesFile(clientId: string, dir = KNOWN_DIFFERENCES_DIR): string {
+  const base = clientId.startsWith('driver:') ? 'driver' : clientId.replace(/[^a-z0-9-]/gi, '_');
+  return path.join(dir, `${base}.yaml`);
+}
+
+export function loadKnownDifferences(clientId: string, dir = KNOWN_DIFFERENCES_DIR): KnownDifferences {
+  const file = knownDifferencesFile(clientId, dir);
+  if (!existsSync(file)) return new KnownDifferences();
+  return KnownDifferences.parse(readFileSync(file, 'utf8'), file);
+}

@@ -1,0 +1,402 @@
+// Shared machinery of the byte-stream transports (tcp, tcps, unix): `amps` length-prefixed framing over a
+// node:net (or node:tls) socket.
+//
+// Outgoing: send() encodes the frame at once (one buffer per frame: prefix, header and body written into it
+// directly, no string concatenation of bodies) and queues it; the queue is flushed once per event-loop turn
+// (setImmediate), so a publish loop ends in ONE socket write per turn. Small batches are merged into one buffer
+// and written with one write() call; a batch above MERGE_LIMIT_BYTES is written corked (one writev) to avoid
+// copying large bodies twice.
+//
+// Incoming: socket chunks feed a FrameDecoder; each frame is parsed (sow batches expanded) and delivered.
+// A corrupt or oversized frame closes the connection with StreamException (to onClose); it never throws out
+// of a socket callback.
+//
+// Node modules are loaded lazily (in connect()) so that importing this file costs a browser bundle nothing.
+
+import type { Socket } from 'node:net';
+import type { Header } from '../../generated/header-fields.js';
+import {
+  AMPSException,
+  ConnectionException,
+  ConnectionRefusedException,
+  DisconnectedException,
+  StreamException,
+  TimedOutException,
+} from '../../generated/errors.js';
+import { FrameDecoder, encodeFrame, parseFrame } from '../wire/tcp-framing.js';
+import type { InboundMessage } from '../wire/message.js';
+import type { ParsedUri } from './uri.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+import type { RawFilter, Transport, TransportOptions } from './transport.js';
+
+/** Batches up to this size are merged into one buffer (one write() call); larger ones are written corked. */
+export const MERGE_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** SO_LINGER default of the official clients: 10 s. */
+export const DEFAULT_LINGER_SECONDS = 10;
+
+type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+interface DrainWaiter {
+  readonly threshold: number;
+  readonly resolve: () => void;
+}
+
+/** What a concrete transport hands back from openSocket(): the socket and the event that means "ready". */
+export interface OpeningSocket {
+  readonly socket: Socket;
+  readonly readyEvent: 'connect' | 'secureConnect';
+}
+
+export abstract class StreamTransport implements Transport {
+  readonly uri: ParsedUri;
+  protected readonly options: TransportOptions;
+
+  private state: State = 'idle';
+  private socket: Socket | undefined;
+  private readonly decoder: FrameDecoder;
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  private rawFilter: RawFilter | undefined;
+  private readonly messageListeners = new Set<(m: InboundMessage) => void>();
+  private readonly closeListeners = new Set<(err?: Error) => void>();
+  private closeError: Error | undefined;
+  private closeRequested = false;
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private drainWaiters: DrainWaiter[] = [];
+  private closedPromise: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
+
+  constructor(uri: ParsedUri, options: TransportOptions = {}) {
+    this.uri = uri;
+    this.options = options;
+    this.decoder = new FrameDecoder((payload) => this.onFrame(payload), { maxFrameBytes: options.maxFrameBytes });
+  }
+
+  /** Creates the socket and starts connecting; the base class handles timeout, errors and events. */
+  protected abstract openSocket(): Promise<OpeningSocket>;
+
+  /** Human-readable destination for messages (never contains credentials). */
+  protected abstract describeTarget(): string;
+
+  get connected(): boolean {
+    return this.state === 'open';
+  }
+
+  get bufferedAmount(): number {
+    return this.queuedBytes + (this.socket?.writableLength ?? 0);
+  }
+
+  async connect(): Promise<void> {
+    if (this.state !== 'idle') {
+      throw new ConnectionException(
+        `transport to ${this.describeTarget()} was already used (state ${this.state}); create a new one to reconnect`,
+      );
+    }
+    this.state = 'connecting';
+    let socket: Socket;
+    try {
+      socket = await this.openWithTimeout();
+    } catch (err) {
+      this.state = 'closed';
+      this.socket = undefined;
+      this.resolveClosed?.();
+      throw err;
+    }
+    if (this.state !== 'connecting') {
+      // close() was called while the handshake finished.
+      socket.destroy();
+      this.state = 'closed';
+      this.resolveClosed?.();
+      throw new DisconnectedException(`connection to ${this.describeTarget()} was closed while connecting`);
+    }
+    this.state = 'open';
+    this.attach(socket);
+  }
+
+  private async openWithTimeout(): Promise<Socket> {
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const { socket, readyEvent } = await this.openSocket();
+    this.socket = socket;
+    if (this.closeRequested) {
+      socket.destroy();
+      throw new DisconnectedException(`connection to ${this.describeTarget()} was closed while connecting`);
+    }
+    return new Promise<Socket>((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        socket.off(readyEvent, onReady);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+      };
+      const onReady = () => {
+        cleanup();
+        resolve(socket);
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        socket.destroy();
+        reject(this.mapConnectError(err));
+      };
+      const onClose = () => {
+        cleanup();
+        reject(
+          new DisconnectedException(
+            this.closeRequested
+              ? `connection to ${this.describeTarget()} was closed while connecting`
+              : `connection to ${this.describeTarget()} closed during the handshake`,
+          ),
+        );
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        socket.destroy();
+        reject(new TimedOutException(`connecting to ${this.describeTarget()} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once(readyEvent, onReady);
+      socket.once('error', onError);
+      socket.once('close', onClose);
+    });
+  }
+
+  /** ECONNREFUSED → ConnectionRefusedException; TLS and other failures → ConnectionException with the cause. */
+  protected mapConnectError(err: Error): AMPSException {
+    if (err instanceof AMPSException) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const target = this.describeTarget();
+    if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET') {
+      // ENOENT: nothing listens at a unix socket path; ECONNRESET before ready: the server dropped us at once.
+      return new ConnectionRefusedException(`connection to ${target} refused (${code})`, { cause: err });
+    }
+    return new ConnectionException(`cannot connect to ${target}: ${err.message}`, { cause: err });
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err: Error) => {
+      if (this.closeError === undefined && !this.closeRequested) {
+        this.closeError = new DisconnectedException(`connection to ${this.describeTarget()} failed: ${err.message}`, {
+          cause: err,
+        });
+      }
+    });
+    socket.on('close', () => this.finish());
+    socket.on('drain', () => this.checkDrainWaiters());
+  }
+
+  // ---- incoming -------------------------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.state !== 'open') return;
+    if (this.rawFilter !== undefined) this.callRawFilter(chunk, false);
+    try {
+      this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(asStreamException(err));
+    }
+  }
+
+  private onFrame(payload: Uint8Array): void {
+    if (this.state !== 'open') return;
+    let messages: InboundMessage[];
+    try {
+      messages = parseFrame(payload);
+    } catch (err) {
+      this.fail(asStreamException(err));
+      return;
+    }
+    for (const m of messages) {
+      if (this.state !== 'open') return;
+      this.deliver(m);
+    }
+  }
+
+  private deliver(m: InboundMessage): void {
+    for (const cb of this.messageListeners) {
+      try {
+        cb(m);
+      } catch (err) {
+        this.reportListenerError(err);
+      }
+    }
+  }
+
+  // ---- outgoing -------------------------------------------------------------------------------------------
+
+  send(header: Header, body?: Uint8Array | string): void {
+    if (this.state !== 'open') {
+      throw new DisconnectedException(`not connected to ${this.describeTarget()} (state ${this.state})`);
+    }
+    const frame = encodeFrame(header, body);
+    if (this.rawFilter !== undefined) this.callRawFilter(frame, true);
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes everything queued. Called once per turn, and by close(). */
+  protected flush(): void {
+    this.flushScheduled = false;
+    const socket = this.socket;
+    const queue = this.queue;
+    const total = this.queuedBytes;
+    if (queue.length === 0) return;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (socket === undefined || socket.destroyed || !socket.writable) return;
+    const done = () => this.checkDrainWaiters();
+    if (queue.length === 1) {
+      socket.write(queue[0], done);
+    } else if (total <= MERGE_LIMIT_BYTES) {
+      socket.write(Buffer.concat(queue, total), done);
+    } else {
+      socket.cork();
+      for (let i = 0; i < queue.length; i++) socket.write(queue[i], i === queue.length - 1 ? done : undefined);
+      socket.uncork();
+    }
+  }
+
+  whenDrained(threshold = 0): Promise<void> {
+    if (this.state !== 'open' || this.bufferedAmount <= threshold) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push({ threshold, resolve }));
+  }
+
+  private checkDrainWaiters(): void {
+    if (this.drainWaiters.length === 0) return;
+    const open = this.state === 'open';
+    const buffered = this.bufferedAmount;
+    const still: DrainWaiter[] = [];
+    for (const w of this.drainWaiters) {
+      if (!open || buffered <= w.threshold) w.resolve();
+      else still.push(w);
+    }
+    this.drainWaiters = still;
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------------------------
+
+  onMessage(cb: (m: InboundMessage) => void): () => void {
+    this.messageListeners.add(cb);
+    return () => this.messageListeners.delete(cb);
+  }
+
+  onClose(cb: (err?: Error) => void): () => void {
+    this.closeListeners.add(cb);
+    return () => this.closeListeners.delete(cb);
+  }
+
+  setRawFilter(fn: RawFilter | undefined): void {
+    this.rawFilter = fn;
+  }
+
+  private callRawFilter(bytes: Uint8Array, outgoing: boolean): void {
+    try {
+      this.rawFilter?.(bytes, outgoing);
+    } catch (err) {
+      this.reportListenerError(err);
+    }
+  }
+
+  /** A listener's exception must not break the stream state: hand it to onListenerError, else rethrow it
+   *  asynchronously (as an event listener's exception is reported). */
+  private reportListenerError(err: unknown): void {
+    const handler = this.options.onListenerError;
+    if (handler !== undefined) {
+      try {
+        handler(err);
+        return;
+      } catch {
+        // fall through: report the original
+      }
+    }
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+
+  // ---- closing --------------------------------------------------------------------------------------------
+
+  /** Lingers like SO_LINGER: `tcp_linger=0` resets at once; otherwise FIN, then wait for the peer up to N s. */
+  protected lingerSeconds(): number {
+    const v = this.uri.socketOptions.tcp_linger;
+    return typeof v === 'number' ? v : DEFAULT_LINGER_SECONDS;
+  }
+
+  close(): Promise<void> {
+    this.closedPromise ??= new Promise<void>((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    const promise = this.closedPromise;
+    if (this.closeRequested) return promise;
+    this.closeRequested = true;
+    switch (this.state) {
+      case 'idle':
+      case 'closed':
+        this.state = 'closed';
+        this.resolveClosed?.();
+        return promise;
+      case 'connecting':
+        this.state = 'closing';
+        this.socket?.destroy();
+        // connect() settles and resolves `promise`.
+        return promise;
+      default:
+        break;
+    }
+    const socket = this.socket as Socket;
+    this.state = 'closing';
+    this.flush();
+    const linger = this.lingerSeconds();
+    if (linger === 0 && typeof socket.resetAndDestroy === 'function') {
+      socket.resetAndDestroy();
+    } else {
+      socket.end();
+      this.lingerTimer = setTimeout(() => socket.destroy(), linger * 1000);
+      this.lingerTimer.unref?.();
+    }
+    return promise;
+  }
+
+  /** Closes at once because of `err` (delivered to onClose). */
+  protected fail(err: Error): void {
+    if (this.state === 'closed') return;
+    this.closeError ??= err;
+    this.state = 'closing';
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.socket?.destroy();
+  }
+
+  private finish(): void {
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    const wasClosed = this.state === 'closed';
+    this.state = 'closed';
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.checkDrainWaiters();
+    this.resolveClosed?.();
+    if (wasClosed) return;
+    const err =
+      this.closeError ??
+      (this.closeRequested
+        ? undefined
+        : new DisconnectedException(`connection to ${this.describeTarget()} was closed by the peer`));
+    for (const cb of this.closeListeners) {
+      try {
+        cb(err);
+      } catch (e) {
+        this.reportListenerError(e);
+      }
+    }
+  }
+}
+
+function asStreamException(err: unknown): StreamException {
+  if (err instanceof StreamException) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new StreamException(`corrupt data on the connection: ${message}`, { cause: err });
+}

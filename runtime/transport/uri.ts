@@ -83,7 +83,9 @@ function normaliseType(raw: unknown, values: unknown): OptionValueType {
 
 function buildRules(): Map<string, OptionRule> {
   const rules = new Map<string, OptionRule>();
-  for (const entry of Object.values(URI_OPTIONS) as unknown as readonly Record<string, unknown>[]) {
+  const table: unknown = URI_OPTIONS;
+  const entries = (Array.isArray(table) ? table : Object.values(table as object)) as readonly Record<string, unknown>[];
+  for (const entry of entries) {
     const name = String(entry.name);
     const values = (entry.values ?? entry.enum ?? entry.allowed) as readonly string[] | undefined;
     rules.set(name, {

@@ -6,3 +6,5 @@ export * from './errors.js';
 export * from './commands.js';
 export * from './options.js';
 export * from './uri-options.js';
+export * from './message-fields.js';
+export * from './command-builder.js';

@@ -1,4 +1,9 @@
 import type { Model } from './model.js';
+import { emitMessageFields } from './emit-message-fields.js';
+import { emitCommandBuilder } from './emit-command-builder.js';
 
-/** Emitters added after the first deliverable (message accessors, command builders). */
-export const EMITTERS_EXTRA: readonly (readonly [string, (model: Model) => string])[] = [];
+/** Emitters for message accessors and command builders. */
+export const EMITTERS_EXTRA: readonly (readonly [string, (model: Model) => string])[] = [
+  ['message-fields.ts', emitMessageFields],
+  ['command-builder.ts', emitCommandBuilder],
+];

@@ -49,9 +49,9 @@ export class KnownDifferences {
 
 export const KNOWN_DIFFERENCES_DIR = resourcePath('known-differences');
 
-/** File name for a client id (`driver:python3 x.py` → `driver.yaml`). */
+/** File name for a client id (`official` → `official.yaml`, `driver:python` → `driver-python.yaml`). */
 export function knownDifferencesFile(clientId: string, dir = KNOWN_DIFFERENCES_DIR): string {
-  const base = clientId.startsWith('driver:') ? 'driver' : clientId.replace(/[^a-z0-9-]/gi, '_');
+  const base = clientId.replace(/:/g, '-').replace(/[^a-z0-9-]/gi, '_');
   return path.join(dir, `${base}.yaml`);
 }
 

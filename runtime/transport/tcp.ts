@@ -79,13 +79,16 @@ export function applySocketOptions(socket: Socket, uri: ParsedUri): void {
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** A dns.lookup replacement that returns addresses of the preferred family first (order kept otherwise). */
-export async function preferFamilyLookup(prefer: 4 | 6): Promise<LookupFunction> {
-  const dns = await import('node:dns');
+export async function preferFamilyLookup(
+  prefer: 4 | 6,
+  baseLookup?: (hostname: string, options: { family: number; hints?: number; all: true }, cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void,
+): Promise<LookupFunction> {
+  const resolve = baseLookup ?? ((await import('node:dns')).lookup as unknown as NonNullable<typeof baseLookup>);
   const rank = (family: number) => (family === prefer ? 0 : 1);
   const lookup = (hostname: string, options: { family?: number | string; hints?: number; all?: boolean } | undefined, callback: LookupCallback) => {
     const o = options ?? {};
     const family = o.family === 4 || o.family === 'IPv4' ? 4 : o.family === 6 || o.family === 'IPv6' ? 6 : 0;
-    dns.lookup(hostname, { family, hints: o.hints, all: true }, (err, addresses) => {
+    resolve(hostname, { family, hints: o.hints, all: true }, (err, addresses) => {
       if (err) {
         callback(err, o.all === true ? [] : '', undefined);
         return;

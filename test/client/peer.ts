@@ -136,7 +136,7 @@ export class Peer {
 
   /** Next frame with this command. */
   nextCommand(command: string, timeoutMs?: number): Promise<Frame> {
-    return this.next((f) => f.header.command === command, timeoutMs);
+    return this.next((f) => f.header.command === command || f.wire.c === command, timeoutMs);
   }
 
   /** Drops every client connection (server side close). */

@@ -1,17 +1,18 @@
 // Engine errors. The session layer turns an EngineError into a failure ack whose `reason` is `error.reason`.
-// (generated/errors.ts will own the canonical reason constants; these are the same AMPS strings.)
+// The reason strings are the generated canonical ones (generated/errors.ts `Reasons`).
+import { Reasons } from '../../generated/errors.js';
 
 /** AMPS reason strings the engine can produce. */
 export const EngineReasons = Object.freeze({
-  badFilter: 'bad filter',
-  badRegexTopic: 'bad regex topic',
-  invalidTopic: 'invalid topic',
-  invalidBookmark: 'invalid bookmark',
-  invalidOptions: 'invalid options',
-  invalidOrderBy: 'invalid order by',
-  orderByRequired: 'orderby required',
-  badSowKey: 'bad sow key',
-  duplicate: 'duplicate',
+  badFilter: Reasons.BAD_FILTER,
+  badRegexTopic: Reasons.BAD_REGEX_TOPIC,
+  invalidTopic: Reasons.INVALID_TOPIC,
+  invalidBookmark: Reasons.INVALID_BOOKMARK,
+  invalidOptions: Reasons.INVALID_OPTIONS,
+  invalidOrderBy: Reasons.INVALID_ORDER_BY,
+  orderByRequired: Reasons.ORDERBY_REQUIRED,
+  badSowKey: Reasons.BAD_SOW_KEY,
+  duplicate: Reasons.DUPLICATE,
 } as const);
 
 export type EngineReason = (typeof EngineReasons)[keyof typeof EngineReasons] | (string & {});

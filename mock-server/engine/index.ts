@@ -12,7 +12,7 @@ export { EngineError, EngineReasons, isEngineError, type EngineReason } from './
 export { type Clock, systemClock, ManualClock, formatAmpsTimestamp } from './clock.js';
 export { Doc, type MessageType, type PathStep, parsePath, readPath, parseTagValue } from './message.js';
 export { type CompiledFilter, compileFilter, compileOptionalFilter } from './filter/index.js';
-export { type TopicMatcher, compileTopic, isRegexTopic, TopicIndex } from './topic.js';
+export { type TopicMatcher, compileTopic, isRegexTopic, asTopicMatcher, TopicIndex } from './topic.js';
 export {
   SowStore,
   type SowTopicConfig,
@@ -26,8 +26,9 @@ export {
   compileOrderBy,
   sliceBatches,
   parseSowKeys,
+  sowKeyHash,
 } from './sow.js';
-export { mergeDelta, computeDelta, type DeltaOutput } from './delta.js';
+export { mergeDelta, computeDelta, jsonEqual, type DeltaOutput } from './delta.js';
 export { decideUpdate, decideRemoval, type UpdateDecision, type OofReason } from './oof.js';
 export {
   TransactionLog,
@@ -38,6 +39,8 @@ export {
   type ReplayOptions,
   type ReplayPlan,
   type LoggedCommand,
+  type LiveDecision,
+  crc32,
 } from './txlog.js';
 export {
   Queue,

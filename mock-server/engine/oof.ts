@@ -13,17 +13,17 @@ export type UpdateDecision =
   /** Neither matched: nothing. */
   | 'none';
 
-/** filter undefined = match everything. `previous` undefined = a new record. */
+/**
+ * filter undefined = match everything. `previous` undefined = a new record. The subscriber "had" the record iff
+ * its previous state matched the filter (AMPS does not track per-subscriber delivery for OOF).
+ */
 export function decideUpdate(filter: CompiledFilter | undefined, previous: Doc | undefined, next: Doc): UpdateDecision {
-  void filter;
-  void previous;
-  void next;
-  throw new Error('not implemented');
+  if (!filter) return 'deliver';
+  if (filter.matches(next)) return 'deliver';
+  return previous !== undefined && filter.matches(previous) ? 'oof' : 'none';
 }
 
 /** On delete/expiry: true when the subscriber should get `oof` (deleted / expired), i.e. the removed state matched. */
 export function decideRemoval(filter: CompiledFilter | undefined, removed: Doc): boolean {
-  void filter;
-  void removed;
-  throw new Error('not implemented');
+  return !filter || filter.matches(removed);
 }

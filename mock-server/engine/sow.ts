@@ -1,8 +1,10 @@
 // State of the World store (semantics §3): keyed last-value records per topic, queries, deletes, expiration.
-import type { Clock } from './clock.js';
-import { Doc, type MessageType } from './message.js';
+import { systemClock, type Clock } from './clock.js';
+import { mergeDelta } from './delta.js';
+import { EngineError, EngineReasons } from './errors.js';
 import type { CompiledFilter } from './filter/index.js';
-import type { TopicMatcher } from './topic.js';
+import { Doc, parsePath, readPath, type MessageType, type PathStep } from './message.js';
+import { asTopicMatcher, type TopicMatcher } from './topic.js';
 
 export interface SowTopicConfig {
   readonly topic: string;
@@ -81,19 +83,94 @@ export interface SowDeleteResult {
 export interface OrderBy {
   readonly text: string;
   compare(a: SowRecord, b: SowRecord): number;
+  /** Sorts a copy (stable; keys extracted once per record). */
+  sort?(records: readonly SowRecord[]): SowRecord[];
 }
 
 /** Parses `/a DESC, /b ASC, /c TEXT`; throws EngineError `invalid order by`. */
 export function compileOrderBy(text: string): OrderBy {
-  void text;
-  throw new Error('not implemented');
+  const items: { path: PathStep[]; desc: boolean; text: boolean }[] = [];
+  const bad = (why: string) => new EngineError(EngineReasons.invalidOrderBy, `invalid order by "${text}": ${why}`);
+  for (const part of splitTopLevel(text)) {
+    const words = part.trim().split(/\s+/).filter((w) => w.length > 0);
+    if (words.length === 0) throw bad('empty item');
+    const path = parsePath(words[0]!);
+    if (!path) throw bad(`"${words[0]}" is not a field path`);
+    let desc = false;
+    let asText = false;
+    for (const w of words.slice(1)) {
+      const u = w.toUpperCase();
+      if (u === 'DESC') desc = true;
+      else if (u === 'ASC') desc = false;
+      else if (u === 'TEXT') asText = true;
+      else throw bad(`unexpected "${w}"`);
+    }
+    items.push({ path, desc, text: asText });
+  }
+  if (items.length === 0) throw bad('no fields');
+  const keyOf = (r: SowRecord): unknown[] => items.map((it) => sortValue(readPath(r.doc.root, it.path), it.text));
+  const cmpKeys = (a: unknown[], b: unknown[]): number => {
+    for (let i = 0; i < items.length; i++) {
+      const c = compareSortValues(a[i], b[i]);
+      if (c !== 0) return items[i]!.desc ? -c : c;
+    }
+    return 0;
+  };
+  return {
+    text,
+    compare: (a, b) => cmpKeys(keyOf(a), keyOf(b)),
+    sort: (records) => {
+      const decorated = records.map((r) => ({ r, k: keyOf(r) }));
+      decorated.sort((x, y) => cmpKeys(x.k, y.k) || x.r.version - y.r.version);
+      return decorated.map((d) => d.r);
+    },
+  };
+}
+
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Sort key: undefined (NULL) < numbers (incl. booleans) < strings; TEXT sorts everything by its string form. */
+function sortValue(v: unknown, asText: boolean): unknown {
+  if (Array.isArray(v)) v = v[0];
+  if (v === null || v === undefined || v === '') return undefined;
+  if (asText) return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+function compareSortValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta === 'number' && tb === 'number') return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  if (ta === 'number') return -1;
+  if (tb === 'number') return 1;
+  return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
 }
 
 /** Splits query results into batches of `batchSize` (server default 1). */
 export function sliceBatches<T>(records: readonly T[], batchSize = 1): T[][] {
-  void records;
-  void batchSize;
-  throw new Error('not implemented');
+  const n = Math.max(1, Math.trunc(batchSize) || 1);
+  const out: T[][] = [];
+  for (let i = 0; i < records.length; i += n) out.push(records.slice(i, i + n));
+  return out;
 }
 
 /** Parses a `sow_keys` header (comma list). */
@@ -101,81 +178,280 @@ export function parseSowKeys(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-export class SowStore {
-  constructor(opts: { clock?: Clock; topics?: readonly SowTopicConfig[] } = {}) {
-    void opts;
+/** 64-bit key hash (two independent 32-bit FNV-1a style lanes), as unsigned decimal digits. */
+export function sowKeyHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
   }
-  /** Declares a SOW topic (idempotent for the same config). */
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 16;
+  return ((BigInt(h1 >>> 0) << 32n) | BigInt(h2 >>> 0)).toString();
+}
+
+const KEY_SEP = '\u0001';
+
+function keyText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+interface TopicState {
+  readonly config: SowTopicConfig;
+  readonly keyPaths: PathStep[][];
+  readonly records: Map<string, SowRecord>;
+}
+
+interface ExpiryItem {
+  readonly at: number;
+  readonly topic: string;
+  readonly key: string;
+  readonly version: number;
+}
+
+/** Binary min-heap on `at`. */
+class ExpiryHeap {
+  private readonly a: ExpiryItem[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): ExpiryItem | undefined {
+    return this.a[0];
+  }
+  push(x: ExpiryItem): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): ExpiryItem | undefined {
+    const a = this.a;
+    if (a.length === 0) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+        if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export class SowStore {
+  private readonly clock: Clock;
+  private readonly byTopic = new Map<string, TopicState>();
+  private readonly heap = new ExpiryHeap();
+  private version = 0;
+
+  constructor(opts: { clock?: Clock; topics?: readonly SowTopicConfig[] } = {}) {
+    this.clock = opts.clock ?? systemClock;
+    for (const t of opts.topics ?? []) this.addTopic(t);
+  }
+  /** Declares a SOW topic (re-declaring keeps the records and replaces the config). */
   addTopic(config: SowTopicConfig): void {
-    void config;
-    throw new Error('not implemented');
+    const keyPaths: PathStep[][] = [];
+    for (const k of config.keys ?? []) {
+      const p = parsePath(k);
+      if (!p) throw new EngineError(EngineReasons.invalidOptions, `bad SOW key field "${k}" for topic ${config.topic}`);
+      keyPaths.push(p);
+    }
+    const old = this.byTopic.get(config.topic);
+    this.byTopic.set(config.topic, { config, keyPaths, records: old?.records ?? new Map() });
   }
   hasTopic(topic: string): boolean {
-    void topic;
-    throw new Error('not implemented');
+    return this.byTopic.has(topic);
   }
   topicConfig(topic: string): SowTopicConfig | undefined {
-    void topic;
-    throw new Error('not implemented');
+    return this.byTopic.get(topic)?.config;
+  }
+  /** Parsed key field paths of a topic (for delta_subscribe `send_keys`); empty for user-key topics. */
+  keyPaths(topic: string): readonly (readonly PathStep[])[] {
+    return this.byTopic.get(topic)?.keyPaths ?? [];
   }
   /** Configured SOW topic names. */
   topics(): string[] {
-    throw new Error('not implemented');
+    return [...this.byTopic.keys()];
   }
   /** The SowKey a message would get on `topic` (undefined: no SOW or missing key field / user key). */
   computeKey(topic: string, doc: Doc, userKey?: string): string | undefined {
-    void topic;
-    void doc;
-    void userKey;
-    throw new Error('not implemented');
+    const st = this.byTopic.get(topic);
+    return st ? this.keyFor(st, doc, userKey) : undefined;
+  }
+  private keyFor(st: TopicState, doc: Doc, userKey: string | undefined): string | undefined {
+    if (st.keyPaths.length === 0) return userKey === undefined || userKey === '' ? undefined : userKey;
+    const root = doc.root;
+    let text = st.config.keyDomain ?? st.config.topic;
+    for (const p of st.keyPaths) {
+      const v = keyText(readPath(root, p));
+      if (v === undefined) return undefined;
+      text += KEY_SEP + v;
+    }
+    return sowKeyHash(text);
   }
   /** publish / delta_publish upsert. */
   publish(input: SowPublishInput): SowPublishResult {
-    void input;
-    throw new Error('not implemented');
+    let doc = input.data instanceof Doc ? input.data : new Doc(input.data, this.byTopic.get(input.topic)?.config.messageType ?? 'json');
+    const st = this.byTopic.get(input.topic);
+    if (!st) return { kind: 'no-sow', doc };
+    const key = this.keyFor(st, doc, input.sowKey);
+    if (key === undefined) return { kind: 'no-key', doc };
+    const previous = st.records.get(key);
+    if (input.delta && previous && previous.doc.isJsonObject && doc.isJsonObject) {
+      doc = Doc.fromJson(mergeDelta(previous.doc.root, doc.root));
+    }
+    const now = this.clock.now();
+    const exp = st.config.expiration === undefined ? undefined : (input.expiration ?? st.config.expiration);
+    const version = ++this.version;
+    const record: SowRecord = {
+      topic: input.topic,
+      sowKey: key,
+      doc,
+      timestamp: now,
+      version,
+      ...(exp !== undefined && exp > 0 ? { expiresAt: now + exp * 1000 } : {}),
+      ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
+      ...(input.bookmark !== undefined ? { bookmark: input.bookmark } : {}),
+    };
+    st.records.set(key, record);
+    if (record.expiresAt !== undefined) this.heap.push({ at: record.expiresAt, topic: input.topic, key, version });
+    return previous ? { kind: 'updated', record, previous, doc } : { kind: 'inserted', record, doc };
   }
   get(topic: string, sowKey: string): SowRecord | undefined {
-    void topic;
-    void sowKey;
-    throw new Error('not implemented');
+    return this.byTopic.get(topic)?.records.get(sowKey);
   }
   /** Number of records on a topic. */
   size(topic: string): number {
-    void topic;
-    throw new Error('not implemented');
+    return this.byTopic.get(topic)?.records.size ?? 0;
   }
-  /** Query every SOW topic the matcher accepts (a string = exact topic). Expired records are purged first. */
+  private statesFor(topic: TopicMatcher | string): TopicState[] {
+    if (typeof topic === 'string' || !topic.isRegex) {
+      const st = this.byTopic.get(typeof topic === 'string' ? topic : topic.text);
+      return st ? [st] : [];
+    }
+    const out: TopicState[] = [];
+    for (const [name, st] of this.byTopic) if (topic.matches(name)) out.push(st);
+    return out;
+  }
+  /** Query every SOW topic the matcher accepts (a string = exact topic). Records past their expiry are skipped. */
   query(topic: TopicMatcher | string, opts: SowQueryOptions = {}): SowQueryResult {
-    void topic;
-    void opts;
-    throw new Error('not implemented');
+    if (opts.skipN !== undefined && opts.orderBy === undefined) {
+      throw new EngineError(EngineReasons.orderByRequired, 'skip_n requires an order by');
+    }
+    const now = this.clock.now();
+    const filter = opts.filter;
+    let topicMatches = 0;
+    let records: SowRecord[] = [];
+    for (const st of this.statesFor(topic)) {
+      const source: Iterable<SowRecord> = opts.sowKeys
+        ? opts.sowKeys.map((k) => st.records.get(k)).filter((r): r is SowRecord => r !== undefined)
+        : st.records.values();
+      for (const r of source) {
+        if (r.expiresAt !== undefined && r.expiresAt <= now) continue;
+        topicMatches++;
+        if (!filter || filter.matches(r.doc)) records.push(r);
+      }
+    }
+    const matches = records.length;
+    if (opts.orderBy !== undefined) {
+      const ob = typeof opts.orderBy === 'string' ? compileOrderBy(opts.orderBy) : opts.orderBy;
+      records = ob.sort ? ob.sort(records) : records.sort((a, b) => ob.compare(a, b) || a.version - b.version);
+    }
+    const skip = Math.max(0, opts.skipN ?? 0);
+    if (skip > 0 || opts.topN !== undefined) {
+      const end = opts.topN === undefined ? undefined : skip + Math.max(0, opts.topN);
+      records = records.slice(skip, end);
+    }
+    return { records, matches, topicMatches };
+  }
+  private remove(st: TopicState, key: string): SowRecord | undefined {
+    const r = st.records.get(key);
+    if (r) st.records.delete(key);
+    return r;
   }
   /** sow_delete with a filter (undefined filter = delete all). Returns the removed records. */
   deleteByFilter(topic: TopicMatcher | string, filter?: CompiledFilter): SowDeleteResult {
-    void topic;
-    void filter;
-    throw new Error('not implemented');
+    const deleted: SowRecord[] = [];
+    let topicMatches = 0;
+    for (const st of this.statesFor(topic)) {
+      topicMatches += st.records.size;
+      for (const [key, r] of st.records) {
+        if (!filter || filter.matches(r.doc)) {
+          st.records.delete(key);
+          deleted.push(r);
+        }
+      }
+    }
+    return { deleted, matches: deleted.length, topicMatches };
   }
   /** sow_delete with `sow_keys`. */
   deleteByKeys(topic: TopicMatcher | string, keys: readonly string[]): SowDeleteResult {
-    void topic;
-    void keys;
-    throw new Error('not implemented');
+    const deleted: SowRecord[] = [];
+    let topicMatches = 0;
+    for (const st of this.statesFor(topic)) {
+      topicMatches += st.records.size;
+      for (const k of keys) {
+        const r = this.remove(st, k);
+        if (r) deleted.push(r);
+      }
+    }
+    return { deleted, matches: deleted.length, topicMatches };
   }
   /** sow_delete by data: the key is computed from the message (or `sowKey` on user-key topics). */
   deleteByData(topic: string, data: Uint8Array | Doc, sowKey?: string): SowDeleteResult {
-    void topic;
-    void data;
-    void sowKey;
-    throw new Error('not implemented');
+    const st = this.byTopic.get(topic);
+    if (!st) return { deleted: [], matches: 0, topicMatches: 0 };
+    const doc = data instanceof Doc ? data : new Doc(data, st.config.messageType ?? 'json');
+    const key = this.keyFor(st, doc, sowKey);
+    const topicMatches = st.records.size;
+    const r = key === undefined ? undefined : this.remove(st, key);
+    return { deleted: r ? [r] : [], matches: r ? 1 : 0, topicMatches };
   }
   /** Removes every record whose expiry ≤ now; returns them (each should produce OOF `expired`). */
-  expire(now?: number): SowRecord[] {
-    void now;
-    throw new Error('not implemented');
+  expire(now: number = this.clock.now()): SowRecord[] {
+    const out: SowRecord[] = [];
+    for (;;) {
+      const top = this.heap.peek();
+      if (!top || top.at > now) break;
+      this.heap.pop();
+      const st = this.byTopic.get(top.topic);
+      const r = st?.records.get(top.key);
+      if (st && r && r.version === top.version && r.expiresAt === top.at) {
+        st.records.delete(top.key);
+        out.push(r);
+      }
+    }
+    return out;
   }
   /** Earliest pending expiry (ms), for the server's timer. */
   nextExpiry(): number | undefined {
-    throw new Error('not implemented');
+    for (;;) {
+      const top = this.heap.peek();
+      if (!top) return undefined;
+      const r = this.byTopic.get(top.topic)?.records.get(top.key);
+      if (r && r.version === top.version && r.expiresAt === top.at) return top.at;
+      this.heap.pop();
+    }
   }
 }

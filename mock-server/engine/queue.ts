@@ -1,7 +1,8 @@
 // Queues (semantics §7): leasing, backlog, at-least-once / at-most-once, acks, cancel, expire, redelivery.
-import type { Clock } from './clock.js';
+import { formatAmpsTimestamp, systemClock, type Clock } from './clock.js';
+import { compileOptionalFilter, type CompiledFilter } from './filter/index.js';
 import type { Doc } from './message.js';
-import type { CompiledFilter } from './filter/index.js';
+import { compileTopic, type TopicMatcher } from './topic.js';
 
 export type QueueSemantics = 'at-least-once' | 'at-most-once';
 
@@ -67,74 +68,364 @@ export interface QueueAckResult {
   readonly removals: QueueRemoval[];
 }
 
+interface QMsg {
+  readonly index: number;
+  readonly bookmark: string;
+  readonly topic: string;
+  readonly doc: Doc;
+  readonly sowKey?: string;
+  readonly correlationId?: string;
+  deliveries: number;
+  cancels: number;
+  state: 'available' | 'leased' | 'gone';
+  holder: string | undefined;
+  leaseExpiresAt: number;
+  /** Physically present in `avail` (possibly lazily dead). */
+  inAvail: boolean;
+}
+
+interface Sub {
+  readonly id: string;
+  filter: CompiledFilter | undefined;
+  granted: number;
+  /** Bookmarks delivered and not yet acked (its used backlog). */
+  readonly outstanding: Set<string>;
+}
+
+interface LeaseItem {
+  readonly at: number;
+  readonly msg: QMsg;
+}
+
+function publicView(m: QMsg): QueueMessage {
+  return {
+    bookmark: m.bookmark,
+    topic: m.topic,
+    doc: m.doc,
+    deliveries: m.deliveries,
+    ...(m.sowKey !== undefined ? { sowKey: m.sowKey } : {}),
+    ...(m.correlationId !== undefined ? { correlationId: m.correlationId } : {}),
+  };
+}
+
 export class Queue {
   readonly name: string;
+  readonly semantics: QueueSemantics;
+  readonly leasePeriodMs: number;
+  private readonly clock: Clock;
+  private readonly sources: TopicMatcher[];
+  private readonly filter: CompiledFilter | undefined;
+  private readonly maxBacklogCap: number;
+  private readonly maxDeliveries: number;
+  private readonly maxCancels: number;
+  private readonly messages = new Map<string, QMsg>();
+  private avail: QMsg[] = [];
+  private head = 0;
+  private availableCount = 0;
+  private leasedCount = 0;
+  private counter = 0;
+  private readonly subs = new Map<string, Sub>();
+  private order: string[] = [];
+  private rr = 0;
+  private leases: LeaseItem[] = [];
+
   constructor(config: QueueConfig, opts: { clock?: Clock } = {}) {
     this.name = config.name;
-    void opts;
+    this.clock = opts.clock ?? systemClock;
+    this.semantics = config.semantics ?? 'at-least-once';
+    this.leasePeriodMs = config.leasePeriodMs ?? 60_000;
+    this.sources = (config.sourceTopics && config.sourceTopics.length > 0 ? config.sourceTopics : [config.name]).map((t) =>
+      compileTopic(t),
+    );
+    this.filter = compileOptionalFilter(config.filter);
+    this.maxBacklogCap = config.maxPerSubscriptionBacklog ?? Infinity;
+    this.maxDeliveries = config.maxDeliveries ?? Infinity;
+    this.maxCancels = config.maxCancels ?? Infinity;
   }
   /** Does a publish to `topic` feed this queue (topic only)? */
   acceptsTopic(topic: string): boolean {
-    void topic;
-    throw new Error('not implemented');
+    for (const s of this.sources) if (s.matches(topic)) return true;
+    return false;
   }
   /** Enqueues a published message if its topic and the queue filter match. Returns true when enqueued. */
   offer(msg: { topic: string; doc: Doc; bookmark: string; sowKey?: string; correlationId?: string }): boolean {
-    void msg;
-    throw new Error('not implemented');
+    if (!this.acceptsTopic(msg.topic)) return false;
+    if (this.filter && !this.filter.matches(msg.doc)) return false;
+    if (this.messages.has(msg.bookmark)) return false;
+    const m: QMsg = {
+      index: ++this.counter,
+      bookmark: msg.bookmark,
+      topic: msg.topic,
+      doc: msg.doc,
+      ...(msg.sowKey !== undefined ? { sowKey: msg.sowKey } : {}),
+      ...(msg.correlationId !== undefined ? { correlationId: msg.correlationId } : {}),
+      deliveries: 0,
+      cancels: 0,
+      state: 'available',
+      holder: undefined,
+      leaseExpiresAt: 0,
+      inAvail: true,
+    };
+    this.messages.set(m.bookmark, m);
+    this.avail.push(m);
+    this.availableCount++;
+    return true;
   }
   /**
    * Adds or replaces (keeping leases) a subscription. Returns the granted backlog
    * = min(maxBacklog ?? 1, maxPerSubscriptionBacklog) — send it as `max_backlog=N` in the processed ack opts.
    */
   subscribe(subscriberId: string, opts: { filter?: CompiledFilter; maxBacklog?: number } = {}): { grantedBacklog: number } {
-    void subscriberId;
-    void opts;
-    throw new Error('not implemented');
+    const requested = opts.maxBacklog === undefined || !(opts.maxBacklog >= 1) ? 1 : Math.trunc(opts.maxBacklog);
+    const granted = Math.min(requested, this.maxBacklogCap);
+    const existing = this.subs.get(subscriberId);
+    if (existing) {
+      existing.filter = opts.filter;
+      existing.granted = granted;
+    } else {
+      this.subs.set(subscriberId, { id: subscriberId, filter: opts.filter, granted, outstanding: new Set() });
+      this.order.push(subscriberId);
+    }
+    return { grantedBacklog: granted };
   }
   /** Removes a subscription (unsubscribe / disconnect); its leased messages go back to the queue. */
-  unsubscribe(subscriberId: string): void {
-    void subscriberId;
-    throw new Error('not implemented');
+  unsubscribe(subscriberId: string): QueueRemoval[] {
+    const sub = this.subs.get(subscriberId);
+    if (!sub) return [];
+    this.subs.delete(subscriberId);
+    this.order = this.order.filter((id) => id !== subscriberId);
+    const removals: QueueRemoval[] = [];
+    for (const bm of sub.outstanding) {
+      const m = this.messages.get(bm);
+      if (m && m.state === 'leased' && m.holder === subscriberId) this.returnToQueue(m, removals);
+    }
+    sub.outstanding.clear();
+    return removals;
   }
+  /** Has this subscription? */
+  hasSubscriber(subscriberId: string): boolean {
+    return this.subs.has(subscriberId);
+  }
+
+  private makeAvailable(m: QMsg): void {
+    m.state = 'available';
+    m.holder = undefined;
+    this.availableCount++;
+    if (m.inAvail) return;
+    // binary search the insert position in avail[head..] by index (redelivered messages keep their place)
+    let lo = this.head;
+    let hi = this.avail.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.avail[mid]!.index < m.index) lo = mid + 1;
+      else hi = mid;
+    }
+    this.avail.splice(lo, 0, m);
+    m.inAvail = true;
+  }
+  private removeMessage(m: QMsg, reason: QueueRemovalReason, removals: QueueRemoval[]): void {
+    if (m.state === 'available') this.availableCount--;
+    if (m.state === 'leased') this.leasedCount--;
+    m.state = 'gone';
+    m.holder = undefined;
+    this.messages.delete(m.bookmark);
+    removals.push({ message: publicView(m), reason });
+  }
+  /** A leased message goes back (lease expiry, cancel, unsubscribe), unless it ran out of deliveries. */
+  private returnToQueue(m: QMsg, removals: QueueRemoval[]): void {
+    if (m.holder !== undefined) this.subs.get(m.holder)?.outstanding.delete(m.bookmark);
+    this.leasedCount--;
+    if (m.deliveries >= this.maxDeliveries) {
+      m.state = 'available'; // for removeMessage's accounting
+      this.availableCount++;
+      this.removeMessage(m, 'max_deliveries', removals);
+      return;
+    }
+    this.makeAvailable(m);
+  }
+
+  private applyAck(m: QMsg, opts: QueueAckOptions, removals: QueueRemoval[]): void {
+    if (opts.leaseExtensionMs !== undefined && !opts.cancel && !opts.expire) {
+      if (m.state === 'leased') {
+        m.leaseExpiresAt += opts.leaseExtensionMs;
+        this.pushLease(m);
+      }
+      return;
+    }
+    if (opts.cancel && !opts.expire) {
+      if (m.state !== 'leased') return;
+      m.cancels++;
+      if (m.cancels >= this.maxCancels) {
+        if (m.holder !== undefined) this.subs.get(m.holder)?.outstanding.delete(m.bookmark);
+        this.removeMessage(m, 'max_cancels', removals);
+        return;
+      }
+      this.returnToQueue(m, removals);
+      return;
+    }
+    if (m.holder !== undefined) this.subs.get(m.holder)?.outstanding.delete(m.bookmark);
+    this.removeMessage(m, opts.expire ? 'forced_expire' : 'acked', removals);
+  }
+
   /** Queue ack (`sow_delete` with bookmarks). `subscriberId` undefined = any holder. */
   ack(subscriberId: string | undefined, bookmarks: readonly string[], opts: QueueAckOptions = {}): QueueAckResult {
-    void subscriberId;
-    void bookmarks;
-    void opts;
-    throw new Error('not implemented');
+    const matched: string[] = [];
+    const unknown: string[] = [];
+    const removals: QueueRemoval[] = [];
+    const sub = subscriberId === undefined ? undefined : this.subs.get(subscriberId);
+    for (const bm of bookmarks) {
+      const m = this.messages.get(bm);
+      if (m && m.state === 'leased' && (subscriberId === undefined || m.holder === subscriberId)) {
+        matched.push(bm);
+        this.applyAck(m, opts, removals);
+      } else if (m && m.state === 'available' && subscriberId === undefined && !opts.cancel) {
+        matched.push(bm);
+        this.applyAck(m, opts, removals);
+      } else if (!m && sub && sub.outstanding.has(bm)) {
+        // at-most-once: the message is already gone; the ack frees the backlog slot
+        sub.outstanding.delete(bm);
+        matched.push(bm);
+      } else if (!m && subscriberId === undefined && this.freeSlotAnywhere(bm)) {
+        matched.push(bm);
+      } else unknown.push(bm);
+    }
+    return { matched, unknown, removals };
+  }
+  private freeSlotAnywhere(bm: string): boolean {
+    for (const s of this.subs.values()) if (s.outstanding.delete(bm)) return true;
+    return false;
   }
   /** Filter ack (`sow_delete` with filter on the queue): acks (or cancels/expires) every matching message. */
   ackByFilter(filter: CompiledFilter | undefined, opts: QueueAckOptions = {}): QueueAckResult {
-    void filter;
-    void opts;
-    throw new Error('not implemented');
+    const targets = [...this.messages.values()].filter((m) => !filter || filter.matches(m.doc));
+    return this.ack(undefined, targets.map((m) => m.bookmark), opts);
   }
+
+  private pushLease(m: QMsg): void {
+    const a = this.leases;
+    a.push({ at: m.leaseExpiresAt, msg: m });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  private popLease(): void {
+    const a = this.leases;
+    const last = a.pop()!;
+    if (a.length === 0) return;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+  }
+  private leaseValid(it: LeaseItem): boolean {
+    return it.msg.state === 'leased' && it.msg.leaseExpiresAt === it.at;
+  }
+
   /** Returns expired leases to the queue (per clock). Returns removals caused by max deliveries. */
-  tick(now?: number): QueueRemoval[] {
-    void now;
-    throw new Error('not implemented');
+  tick(now: number = this.clock.now()): QueueRemoval[] {
+    const removals: QueueRemoval[] = [];
+    for (;;) {
+      const top = this.leases[0];
+      if (!top || top.at > now) break;
+      this.popLease();
+      if (this.leaseValid(top)) this.returnToQueue(top.msg, removals);
+    }
+    return removals;
   }
-  /** Assigns available messages to subscriptions with free backlog; call after offer/ack/subscribe/tick. */
+
+  private compact(): void {
+    if (this.head < 1024 && this.avail.length - this.head <= 2 * this.availableCount + 1024) return;
+    const keep: QMsg[] = [];
+    for (let i = 0; i < this.avail.length; i++) {
+      const m = this.avail[i]!;
+      if (i >= this.head && m.state === 'available') keep.push(m);
+      else m.inAvail = false;
+    }
+    this.avail = keep;
+    this.head = 0;
+  }
+
+  /**
+   * Assigns available messages (oldest first, so returned messages go before newer ones) to subscriptions with
+   * free backlog, round-robin. Call after offer / ack / subscribe / unsubscribe / tick.
+   */
   dispatch(): QueueDelivery[] {
-    void this;
-    throw new Error('not implemented');
+    const out: QueueDelivery[] = [];
+    if (this.availableCount === 0 || this.order.length === 0) return out;
+    const hasRoom = (s: Sub) => s.outstanding.size < s.granted;
+    let withRoom = 0;
+    for (const id of this.order) if (hasRoom(this.subs.get(id)!)) withRoom++;
+    if (withRoom === 0) return out;
+    const now = this.clock.now();
+    const n = this.order.length;
+    for (let i = this.head; i < this.avail.length && withRoom > 0; i++) {
+      const m = this.avail[i]!;
+      if (m.state !== 'available') continue;
+      let chosen: Sub | undefined;
+      for (let k = 0; k < n; k++) {
+        const s = this.subs.get(this.order[(this.rr + k) % n]!)!;
+        if (!hasRoom(s)) continue;
+        if (s.filter && !s.filter.matches(m.doc)) continue;
+        chosen = s;
+        this.rr = (this.rr + k + 1) % n;
+        break;
+      }
+      if (!chosen) continue;
+      this.availableCount--;
+      m.deliveries++;
+      chosen.outstanding.add(m.bookmark);
+      let leaseExpiresAt = now;
+      if (this.semantics === 'at-most-once') {
+        m.state = 'gone';
+        this.messages.delete(m.bookmark);
+      } else {
+        m.state = 'leased';
+        m.holder = chosen.id;
+        m.leaseExpiresAt = leaseExpiresAt = now + this.leasePeriodMs;
+        this.leasedCount++;
+        this.pushLease(m);
+      }
+      if (!hasRoom(chosen)) withRoom--;
+      out.push({ subscriberId: chosen.id, message: publicView(m), leaseExpiresAt, lp: formatAmpsTimestamp(leaseExpiresAt) });
+    }
+    while (this.head < this.avail.length && this.avail[this.head]!.state !== 'available') {
+      this.avail[this.head]!.inAvail = false;
+      this.head++;
+    }
+    this.compact();
+    return out;
   }
   /** Earliest lease expiry (ms) for the server's timer. */
   nextLeaseExpiry(): number | undefined {
-    throw new Error('not implemented');
+    while (this.leases.length > 0 && !this.leaseValid(this.leases[0]!)) this.popLease();
+    return this.leases[0]?.at;
   }
   /** Messages waiting (not leased). */
   get depth(): number {
-    throw new Error('not implemented');
+    return this.availableCount;
   }
   /** Messages currently leased (at-least-once). */
   get leased(): number {
-    throw new Error('not implemented');
+    return this.leasedCount;
   }
   /** Unacked deliveries held by a subscription (its used backlog). */
   outstanding(subscriberId: string): number {
-    void subscriberId;
-    throw new Error('not implemented');
+    return this.subs.get(subscriberId)?.outstanding.size ?? 0;
+  }
+  /** Granted backlog of a subscription (0 if unknown). */
+  grantedBacklog(subscriberId: string): number {
+    return this.subs.get(subscriberId)?.granted ?? 0;
   }
 }

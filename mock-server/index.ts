@@ -1,0 +1,27 @@
+// Public entry point of the amps-ts mock server (package export `amps-ts/mock-server`).
+
+export {
+  MockServer,
+  type MockServerOptions,
+  type MockServerEvents,
+  type ConnectionInfo,
+  type LogEntry,
+  type LogLevel,
+} from './server/server.js';
+export { MockCluster, type MockClusterOptions } from './cluster/cluster.js';
+export { runMockServerCli } from './cli.js';
+export {
+  resolveConfig,
+  readConfigFile,
+  validateConfig,
+  defaultConfig,
+  defaultConfigPath,
+  MockConfigError,
+  type MockServerConfig,
+  type ResolvedConfig,
+  type TransportConfig,
+  type SowTopicConfig,
+  type QueueConfig,
+  type UserConfig,
+} from './config/config.js';
+export { MOCK_CONFIG_SCHEMA } from './config/schema.js';

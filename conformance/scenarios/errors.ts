@@ -72,12 +72,12 @@ export const errorScenarios: Scenario[] = [
       check(cred, 'target declares auth but no credentials');
       const bad = await ctx.session();
       const err = await ctx.expectFailure(
-        () => bad.connect({ uri: ctx.uri({ user: cred.user, password: cred.badPassword }), name: ctx.name('bad') }),
+        () => bad.connect({ uri: ctx.uri({ ...cred, password: cred.badPassword }), name: ctx.name('bad') }),
         'logon with a wrong password',
       );
       check(errorMentions(err, 'auth', 'not entitled'), `expected an authentication failure, got ${err.kind}: ${err.reason ?? err.message}`);
       const good = await ctx.session();
-      await good.connect({ uri: ctx.uri({ user: cred.user, password: cred.password }), name: ctx.name('good') });
+      await good.connect({ uri: ctx.uri(cred), name: ctx.name('good') });
     },
   },
   {

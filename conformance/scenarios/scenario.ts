@@ -95,8 +95,8 @@ export class ScenarioContext {
   }
 
   /** The target's URI for this adapter's transport, optionally with credentials. */
-  uri(credentials?: { user: string; password?: string }): string {
-    const base = this.target.uris[this.adapter.transport];
+  uri(credentials?: { user: string; password?: string; uris?: Partial<Record<string, string>> }): string {
+    const base = (credentials?.uris ?? this.target.uris)[this.adapter.transport];
     if (!base) throw new NotApplicable(`target has no ${this.adapter.transport} URI`);
     if (!credentials) return base;
     const u = new URL(base);

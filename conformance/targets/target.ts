@@ -21,6 +21,14 @@ export const DEFAULT_TOPICS: TargetTopics = {
   leaseQueue: 'conformance/queue/lease',
 };
 
+export interface Credentials {
+  user: string;
+  password: string;
+  badPassword: string;
+  /** The server to authenticate against, when not the target's main URIs. */
+  uris?: Partial<Record<Transport, string>>;
+}
+
 export interface Target {
   readonly kind: 'embedded' | 'external';
   readonly description: string;
@@ -29,7 +37,7 @@ export interface Target {
   readonly features: ReadonlySet<TargetFeature>;
   readonly topics: TargetTopics;
   /** Credentials the server accepts, and a password it rejects (feature `auth`). */
-  readonly credentials?: { user: string; password: string; badPassword: string };
+  readonly credentials?: Credentials;
   close(): Promise<void>;
 }
 

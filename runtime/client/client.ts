@@ -30,7 +30,7 @@ import {
   UsageException,
   exceptionForReason,
 } from '../../generated/errors.js';
-import { EPOCH, MOST_RECENT } from '../wire/bookmark.js';
+import { EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
 import type { InboundMessage } from '../wire/message.js';
 import { createTransport as defaultCreateTransport, type Transport, type TransportOptions } from '../transport/transport.js';
 import { parseUri, redactUri, type ParsedUri } from '../transport/uri.js';
@@ -66,6 +66,9 @@ export const CLIENT_VERSION = '0.1.0';
  * as they read an official client's), the rest names this client, and `:typescript` the language.
  */
 export const LOGON_VERSION = `5.3.5.1.amps-ts.${CLIENT_VERSION}:typescript`;
+
+const utf8Encoder = new TextEncoder();
+const EMPTY_BODY = new Uint8Array(0);
 
 export type ConnectionStateListener = (state: ConnectionState) => void;
 
@@ -626,7 +629,10 @@ export class Client implements MessageOwner, StreamOwner {
     }
     if (store !== undefined) {
       h.ackType = 'persisted';
-      h.sequence = store.store(h, body);
+      const bytes = typeof body === 'string' ? utf8Encoder.encode(body) : body;
+      store.store(h, bytes);
+      t.send(h, bytes);
+      return;
     }
     t.send(h, body);
   }
@@ -896,11 +902,8 @@ export class Client implements MessageOwner, StreamOwner {
     if (query && h.batchSize === undefined) h.batchSize = 10;
     let bookmarkSub = false;
     if (h.bookmark !== undefined) {
-      if (h.bookmark === MOST_RECENT) {
-        const recent = this.bookmarkStoreRef?.getMostRecent((h.subscriptionId as string | undefined) ?? cid);
-        h.bookmark = recent !== undefined && recent !== '' ? recent : EPOCH;
-      }
       bookmarkSub = name === 'subscribe' || name === 'delta_subscribe';
+      if (bookmarkSub) h.bookmark = this.resolveBookmark((h.subscriptionId as string | undefined) ?? cid, h.bookmark);
     }
     const userAcks = ackBits(src.ackType as string | undefined);
     const spec = (COMMAND_SPECS as unknown as Record<string, { defaultAcks?: readonly string[] } | undefined>)[name];
@@ -919,7 +922,8 @@ export class Client implements MessageOwner, StreamOwner {
       body = typeof data === 'string' || data instanceof Uint8Array ? data : this.serialize(data);
     }
     if (write && this.publishStoreRef !== undefined && name !== 'sow_delete') {
-      h.sequence = this.publishStoreRef.store(h, body);
+      if (typeof body === 'string') body = utf8Encoder.encode(body);
+      this.publishStoreRef.store(h, body ?? EMPTY_BODY);
     }
     let resolveOn = 0;
     if (requestAcks & PROCESSED) resolveOn = PROCESSED;
@@ -928,6 +932,27 @@ export class Client implements MessageOwner, StreamOwner {
     else if (requestAcks & STATS) resolveOn = STATS;
     else if ((requestAcks & PERSISTED) && !write) resolveOn = PERSISTED;
     return { header: h, body, subscription, query, userAcks, requestAcks, resolveOn, bookmarkSub };
+  }
+
+  /**
+   * The bookmark a (re)subscribe sends: MOST_RECENT becomes the bookmark store's recovery point (EPOCH without a
+   * store or when the store knows nothing); a range's start becomes the recovery point (exclusive) when the store
+   * has one, so a resumed bounded replay continues where it stopped; anything else is sent as is.
+   */
+  protected resolveBookmark(subId: string, requested: string): string {
+    const store = this.bookmarkStoreRef;
+    if (requested === MOST_RECENT) {
+      const recent = store?.getMostRecent(subId);
+      return recent !== undefined && recent !== '' ? recent : EPOCH;
+    }
+    if (store !== undefined) {
+      const range = parseBookmarkRange(requested);
+      if (range !== undefined) {
+        const rp = store.getMostRecent(subId);
+        if (rp !== '' && rp !== EPOCH) return `(${rp}:${range.end}${range.endInclusive ? ']' : ')'}`;
+      }
+    }
+    return requested;
   }
 
   /** Registers a route (when anything will come back), sends, and waits for the settling ack. */
@@ -1168,12 +1193,7 @@ export class Client implements MessageOwner, StreamOwner {
   private deliver(r: Route, h: Header & Record<string, unknown>, body: Uint8Array): void {
     if (r.bookmarkSub && h.bookmark !== undefined && h.leasePeriod === undefined && h.command === 'publish') {
       const store = this.bookmarkStoreRef;
-      if (store !== undefined) {
-        const sub = r.subId!;
-        const bm = h.bookmark as string;
-        if (store.isDiscarded(sub, bm)) return;
-        if (store.log(sub, bm) === false) return;
-      }
+      if (store !== undefined && store.log(r.subId!, h.bookmark as string) < 0) return; // replayed duplicate
     }
     const msg = new Message(h, body, this);
     const stream = r.stream;
@@ -1314,10 +1334,7 @@ export class Client implements MessageOwner, StreamOwner {
     if (failed) {
       let msg: Message | undefined;
       const stored = store?.get?.(seq);
-      if (stored !== undefined) {
-        const sb = stored.body;
-        msg = new Message(stored.header, typeof sb === 'string' ? new TextEncoder().encode(sb) : sb, this);
-      }
+      if (stored !== undefined) msg = new Message({ ...stored.header }, stored.body, this);
       msg ??= new Message(h, body, this);
       if (this.failedWriteHandler !== undefined) this.callFailedWrite(msg, reason ?? status ?? 'failure');
       else this.lastChance(new Message(h, body, this));

@@ -45,29 +45,32 @@ export interface CommandLike {
 
 // ---- store views ------------------------------------------------------------------------------------------------
 
-/** The client's view of a publish store (runtime/store provides memory and file stores). */
+/**
+ * The client's view of a publish store (runtime/store: MemoryPublishStore, FilePublishStore). String bodies are
+ * encoded to UTF-8 before they are stored.
+ */
 export interface ClientPublishStore {
-  /** Stores a command about to be sent and returns the sequence number to send with it (`s`). */
-  store(header: Header, body: Uint8Array | string | undefined): bigint;
+  /** Stores a command about to be sent, sets `header.sequence` and returns that sequence (`s`). */
+  store(header: Header, body: Uint8Array): bigint;
   /** Drops every stored command with a sequence ≤ `sequence` (the server persisted them). */
   discardUpTo(sequence: bigint): void;
-  /** Re-sends every stored command (after a logon), in sequence order. */
-  replay(send: (header: Header, body: Uint8Array | string | undefined) => void): void;
+  /** Re-sends every stored command (after a logon), in sequence order, with its original sequence. */
+  replay(send: (header: Header, body: Uint8Array) => void): void;
   unpersistedCount(): number;
   /** Resolves when every stored command is persisted, or rejects with TimedOutException after `timeout` ms. */
   flush(timeout?: number): Promise<void>;
-  /** The stored command with this sequence, when the store can look it up (for the failed-write handler). */
-  get?(sequence: bigint): { header: Header; body?: Uint8Array | string } | undefined;
+  /** The stored command with this sequence (for the failed-write handler). */
+  get?(sequence: bigint): { readonly header: Header; readonly body: Uint8Array } | undefined;
 }
 
-/** The client's view of a bookmark store. */
+/** The client's view of a bookmark store (runtime/store: MemoryBookmarkStore, file stores). */
 export interface ClientBookmarkStore {
-  /** Records a delivered bookmark; returns false when it is a duplicate (already seen or discarded). */
-  log(subId: string, bookmark: string): unknown;
-  isDiscarded(subId: string, bookmark: string): boolean;
-  discard(subId: string, bookmark: string): void;
-  /** The recovery point for a subscription (a bookmark or comma list), or undefined/'' when unknown. */
-  getMostRecent(subId: string): string | undefined;
+  /** Records a delivered bookmark; returns -1 (duplicate: not delivered), 0 (untracked) or its store number. */
+  log(subId: string, bookmark: string): number;
+  /** Marks a logged message processed. */
+  discard(subId: string, bookmark: string): unknown;
+  /** The recovery point for a subscription (a bookmark or comma list; `0` = EPOCH when unknown). */
+  getMostRecent(subId: string): string;
   /** The server reported this bookmark as persisted for the subscription. */
   persisted(subId: string, bookmark: string): void;
 }

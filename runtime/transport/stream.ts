@@ -117,7 +117,14 @@ export abstract class StreamTransport implements Transport {
 
   private async openWithTimeout(): Promise<Socket> {
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const { socket, readyEvent } = await this.openSocket();
+    let opening: OpeningSocket;
+    try {
+      opening = await this.openSocket();
+    } catch (err) {
+      // e.g. tls.connect throwing on an unparsable key or certificate
+      throw this.mapConnectError(err instanceof Error ? err : new Error(String(err)));
+    }
+    const { socket, readyEvent } = opening;
     this.socket = socket;
     if (this.closeRequested) {
       socket.destroy();
@@ -343,6 +350,9 @@ export abstract class StreamTransport implements Transport {
         this.state = 'closing';
         this.socket?.destroy();
         // connect() settles and resolves `promise`.
+        return promise;
+      case 'closing':
+        // Already going down (fail()); finish() resolves `promise`.
         return promise;
       default:
         break;

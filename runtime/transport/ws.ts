@@ -305,6 +305,14 @@ export class WebSocketTransport implements Transport {
     socket.onerror = (ev: unknown) => {
       if (this.closeError === undefined && !this.closeRequested) {
         const err = (ev as { error?: unknown }).error;
+        const code = (err as { code?: unknown } | undefined)?.code;
+        if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+          // The `ws` receiver rejected a frame (too big, bad opcode, bad UTF-8, ...): the stream is corrupt.
+          this.closeError = new StreamException(`corrupt WebSocket data from ${this.describeTarget()}: ${(err as Error).message}`, {
+            cause: err,
+          });
+          return;
+        }
         this.closeError = new DisconnectedException(
           `WebSocket to ${this.describeTarget()} failed${err instanceof Error ? `: ${err.message}` : ''}`,
           { cause: err },
@@ -325,6 +333,12 @@ export class WebSocketTransport implements Transport {
       return;
     }
     if (this.rawFilter !== undefined) this.callRawFilter(frame, false);
+    const limit = this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (frame.length > limit) {
+      // (The `ws` package enforces this itself via maxPayload; this covers the other implementations.)
+      this.fail(new StreamException(`frame of ${frame.length} bytes exceeds the limit of ${limit} bytes`));
+      return;
+    }
     let messages: InboundMessage[];
     try {
       messages = this.parser.push(frame);

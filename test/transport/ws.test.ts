@@ -2,7 +2,7 @@
 
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
+import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionException,
@@ -10,7 +10,7 @@ import {
   DisconnectedException,
   StreamException,
 } from '../../generated/errors.js';
-import { createTransport, type Transport } from '../../runtime/transport/transport.js';
+import { createTransport, type Transport, type WebSocketConstructor } from '../../runtime/transport/transport.js';
 import { WebSocketTransport, basicAuthorization, closeCodeReason, webSocketUrl } from '../../runtime/transport/ws.js';
 import { parseUri } from '../../runtime/transport/uri.js';
 import { encodeWsServerMessage, encodeWsSowBatch, WsCommandAssembler } from '../../runtime/wire/ws-framing.js';
@@ -376,5 +376,25 @@ describe('wss transport', () => {
     const err = (await t.connect().catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(ConnectionException);
     expect(err.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('ws frame size limit', () => {
+  it('a frame above maxFrameBytes → StreamException', async () => {
+    const peer = await startWsPeer();
+    try {
+      // 'ws': enforced by the ws package (maxPayload); a plain constructor: enforced by the transport itself.
+      for (const webSocket of ['ws', NodeWebSocket as unknown as WebSocketConstructor] as const) {
+        const t = createTransport(`ws://127.0.0.1:${peer.port}/amps/json`, { maxFrameBytes: 100, webSocket });
+        const conn = peer.nextConnection();
+        await t.connect();
+        const c = await conn;
+        const closed = once<Error | undefined>((cb) => t.onClose(cb));
+        c.send([`{"c":"p","t":"x","sids":"s","pad":"${'x'.repeat(200)}"}`]);
+        expect(await closed).toBeInstanceOf(StreamException);
+      }
+    } finally {
+      await peer.close();
+    }
   });
 });

@@ -314,13 +314,16 @@ export class TransactionLog {
     }
     return lo;
   }
-  /** First index to deliver for one start item, or undefined when not found. */
-  private startOf(item: string, inclusive: boolean): number | undefined {
+  /**
+   * First index to deliver for one start item, or undefined when not found. `inclusive`: a range opened with `[`
+   * (undefined outside ranges: bookmarks exclusive, timestamps at-or-after).
+   */
+  private startOf(item: string, inclusive: boolean | undefined): number | undefined {
     if (item === EPOCH) return 0;
     if (item === NOW) return this.entries.length;
     if (isTimestampBookmark(item)) {
       const t = timestampBookmarkToMillis(item);
-      return t === undefined ? undefined : this.firstAtOrAfter(t, !inclusive);
+      return t === undefined ? undefined : this.firstAtOrAfter(t, inclusive === false);
     }
     if (!parseBookmark(item)) return undefined;
     const i = this.byBookmark.get(item);
@@ -336,7 +339,7 @@ export class TransactionLog {
     const text = bookmark.trim();
     const range = parseBookmarkRange(text);
     const startText = range ? range.start : text;
-    const startInclusive = range ? range.startInclusive : false;
+    const startInclusive = range ? range.startInclusive : undefined;
     let start: number | undefined;
     for (const item of splitBookmarkList(startText)) {
       const s = this.startOf(item, startInclusive);

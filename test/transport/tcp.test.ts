@@ -172,6 +172,39 @@ describe('tcp transport', () => {
     expect(t.bufferedAmount).toBe(0);
   });
 
+  it('outgoing storm: 20000 commands in one turn arrive complete and in order', async () => {
+    const t = open(`tcp://127.0.0.1:${peer.port}/amps/json`);
+    const conn = peer.nextConnection();
+    await t.connect();
+    const c = await conn;
+    for (let i = 0; i < 20000; i++) t.send({ command: 'publish', topic: 'storm', correlationId: String(i) }, `{"i":${i}}`);
+    const got = await c.waitForMessages(20000);
+    expect(got.every((m, i) => m.header.correlationId === String(i) && text(m.body) === `{"i":${i}}`)).toBe(true);
+  });
+
+  it('backpressure: bufferedAmount grows while the peer does not read, whenDrained resolves once it does', async () => {
+    const t = open(`tcp://127.0.0.1:${peer.port}/amps/json`);
+    const conn = peer.nextConnection();
+    await t.connect();
+    const c = await conn;
+    c.socket.pause();
+    const body = new Uint8Array(1024 * 1024);
+    for (let turn = 0; turn < 32; turn++) {
+      t.send({ command: 'publish', topic: 'bp' }, body);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(t.bufferedAmount).toBeGreaterThan(0);
+    const drained = t.whenDrained();
+    let done = false;
+    void drained.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    c.socket.resume();
+    await drained;
+    expect(t.bufferedAmount).toBe(0);
+    await c.waitForMessages(32);
+  });
+
   it('writes a batch above the merge limit corked, still in order', async () => {
     const t = open(`tcp://127.0.0.1:${peer.port}/amps/json`);
     const conn = peer.nextConnection();

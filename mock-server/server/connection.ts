@@ -6,8 +6,8 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Header } from '../../generated/header-fields.js';
-import { encodeHeader } from '../../runtime/wire/header-codec.js';
-import { FrameDecoder, parseFrame, utf8Length, type SowRecord } from '../../runtime/wire/tcp-framing.js';
+import { decodeHeader, encodeHeader } from '../../runtime/wire/header-codec.js';
+import { FrameDecoder, utf8Length, type SowRecord } from '../../runtime/wire/tcp-framing.js';
 import { WsCommandAssembler, type WsBodyType } from '../../runtime/wire/ws-framing.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 
@@ -206,15 +206,17 @@ export class TcpConnection extends Connection {
 
   private onFrame(payload: Uint8Array): void {
     if (this.closed) return;
-    let messages: InboundMessage[];
+    // A client frame is always one command (parseFrame would read a client `sow` command as a server batch).
+    let msg: InboundMessage;
     try {
-      messages = parseFrame(payload);
+      const { header, end } = decodeHeader(payload, 0, payload.length);
+      msg = { header, body: payload.subarray(end) };
     } catch (err) {
       // The length prefix was sound, so the stream is still in sync: report and keep the connection.
       this.handlers?.protocolError(err as Error, false);
       return;
     }
-    for (const m of messages) this.received(m);
+    this.received(msg);
   }
 
   get outboundBytes(): number {
@@ -250,7 +252,9 @@ export class TcpConnection extends Connection {
   send(header: Header, body?: OutBody): void {
     if (this.closed) return;
     const bytes = bodyBytes(body);
-    this.write(lengthPrefixed(encodeHeader(header, { server: true }), bytes.length));
+    const c = header.command;
+    const h = c === 'publish' || c === 'oof' ? { ...header, messageLength: bytes.length } : header;
+    this.write(lengthPrefixed(encodeHeader(h, { server: true }), bytes.length));
     if (bytes.length > 0) this.write(bytes);
   }
 

@@ -346,7 +346,11 @@ export class Queue {
   }
 
   private compact(): void {
-    if (this.head < 1024 && this.avail.length - this.head <= 2 * this.availableCount + 1024) return;
+    // amortised: only when the consumed prefix or the lazily-dead entries dominate the array
+    const dead = this.avail.length - this.head - this.availableCount;
+    const prefixHeavy = this.head > 1024 && this.head * 2 > this.avail.length;
+    const deadHeavy = dead > 1024 && dead > this.availableCount;
+    if (!prefixHeavy && !deadHeavy) return;
     const keep: QMsg[] = [];
     for (let i = 0; i < this.avail.length; i++) {
       const m = this.avail[i]!;

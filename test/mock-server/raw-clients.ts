@@ -121,6 +121,7 @@ abstract class RawClientBase {
 export class RawTcpClient extends RawClientBase {
   private constructor(readonly socket: Socket) {
     super();
+    socket.setNoDelay(true);
     const decoder = new FrameDecoder((payload) => {
       const raw = rawHeaderText(payload);
       for (const m of parseFrame(payload)) this.deliver({ ...m, raw, text: dec.decode(m.body) });

@@ -99,6 +99,8 @@ class OfficialSession implements ClientSession {
   private client: Amps.Client | undefined;
   private readonly latch = new DisconnectLatch();
   private readonly originals = new WeakMap<ReceivedMessage, Amps.Message>();
+  /** Live subscriptions by id: a `replace` keeps delivering into the subscription it replaces. */
+  private readonly live = new Map<string, BufferedSubscription>();
   readonly disconnected = this.latch.promise;
 
   constructor(private readonly adapter: OfficialAdapter) {}
@@ -180,7 +182,8 @@ class OfficialSession implements ClientSession {
     if (r.orderBy) cmd.orderBy(r.orderBy);
     if (r.subId) cmd.subId(r.subId);
     const pending: ReceivedMessage[] = [];
-    let sub: BufferedSubscription | undefined;
+    const replaced = r.options?.includes('replace') && r.subId ? this.live.get(r.subId) : undefined;
+    let sub: BufferedSubscription | undefined = replaced;
     const handler = (m: Amps.Message) => {
       const rm = received(m);
       this.originals.set(rm, m);
@@ -193,10 +196,7 @@ class OfficialSession implements ClientSession {
     } catch (err) {
       throw toError(err);
     }
-    if (r.options?.includes('replace')) {
-      // A replace updates an existing subscription: return a view that receives nothing new.
-      return new BufferedSubscription(subId, { close: () => undefined });
-    }
+    if (replaced) return replaced;
     sub = new BufferedSubscription(subId, {
       ack: (m, options) => this.c.ack(m.topic ?? r.topic, m.bookmark ?? '', options),
       discard: (m) => {
@@ -204,10 +204,12 @@ class OfficialSession implements ClientSession {
         if (orig) this.c.bookmarkStore().discard(orig);
       },
       close: async () => {
+        this.live.delete(subId);
         await this.c.unsubscribe(subId);
       },
     });
     for (const m of pending) sub.push(m);
+    this.live.set(subId, sub);
     return sub;
   }
 

@@ -75,9 +75,16 @@ export const errorScenarios: Scenario[] = [
         () => bad.connect({ uri: ctx.uri({ ...cred, password: cred.badPassword }), name: ctx.name('bad') }),
         'logon with a wrong password',
       );
-      check(errorMentions(err, 'auth', 'not entitled'), `expected an authentication failure, got ${err.kind}: ${err.reason ?? err.message}`);
       const good = await ctx.session();
       await good.connect({ uri: ctx.uri(cred), name: ctx.name('good') });
+      if (errorMentions(err, 'auth', 'not entitled')) return;
+      // Over WebSocket the server may refuse the HTTP upgrade (401) for bad Basic credentials: the client then
+      // sees a connection failure without a reason. Accepted, since the right credentials connect.
+      check(
+        ctx.adapter.transport === 'ws' && err.kind === 'connection',
+        `expected an authentication failure, got ${err.kind}: ${err.reason ?? err.message}`,
+      );
+      ctx.note(`rejected before logon (WebSocket upgrade): ${err.message}`);
     },
   },
   {

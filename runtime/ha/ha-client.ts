@@ -389,7 +389,7 @@ export class HAClient extends Client {
     const oneAttempt = !this.retry;
     let retried = false;
     for (let i = 0; ; i++) {
-      await this.awaitReady(oneAttempt && retried);
+      await this.awaitReady(oneAttempt);
       try {
         return await op();
       } catch (e) {

@@ -137,6 +137,8 @@ interface Route {
   pending: { resolve(ack: Message | undefined): void; reject(e: unknown): void } | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   closed: boolean;
+  /** The route this one took the subscription id from (replace, or a duplicate id the server may refuse). */
+  previous: Route | undefined;
 }
 
 interface SendSpec {
@@ -802,11 +804,14 @@ export class Client implements MessageOwner, StreamOwner {
    */
   async unsubscribe(subId = 'all'): Promise<void> {
     if (subId === 'all') {
-      for (const r of new Set(this.routes.values())) if (r.subscription) this.dropRoute(r, true);
+      const all = new Set(this.routes.values());
+      for (const r of all) r.previous = undefined;
+      for (const r of all) if (r.subscription) this.dropRoute(r, true);
       this.subscriptionManagerRef?.clear();
     } else {
-      const r = this.routes.get(subId);
-      if (r !== undefined && r.subscription) this.dropRoute(r, true);
+      for (let r = this.routes.get(subId); r !== undefined && r.subscription; r = this.routes.get(subId)) {
+        this.dropRoute(r, true);
+      }
       this.subscriptionManagerRef?.unsubscribe(subId);
     }
     if (this.transport === undefined || this.connecting) return;
@@ -992,9 +997,14 @@ export class Client implements MessageOwner, StreamOwner {
       pending: undefined,
       timer: undefined,
       closed: false,
+      previous: undefined,
     };
     this.routes.set(commandId, route);
-    if (route.subId !== undefined) this.routes.set(route.subId, route);
+    if (route.subId !== undefined) {
+      const prev = this.routes.get(route.subId);
+      if (prev !== undefined && prev !== route && prev.subscription) route.previous = prev;
+      this.routes.set(route.subId, route);
+    }
     if (route.queryId !== undefined) this.routes.set(route.queryId, route);
     const settled =
       spec.resolveOn === 0
@@ -1042,6 +1052,22 @@ export class Client implements MessageOwner, StreamOwner {
   /** Removes a route from the maps; `endStream` ends its stream normally. */
   private dropRoute(route: Route, endStream: boolean): void {
     route.closed = true;
+    const prev = route.previous;
+    if (prev !== undefined) {
+      // The new command did not take over (failed, timed out, closed): the earlier subscription keeps its id.
+      route.previous = undefined;
+      if (!prev.closed && route.subId !== undefined && this.routes.get(route.subId) === route) {
+        this.routes.set(route.subId, prev);
+        if (this.routes.get(route.commandId) === route) this.routes.delete(route.commandId);
+        if (route.queryId !== undefined && route.queryId !== route.subId && this.routes.get(route.queryId) === route) {
+          this.routes.delete(route.queryId);
+        }
+        if (route.timer !== undefined) clearTimeout(route.timer);
+        route.timer = undefined;
+        if (endStream) route.stream?.end();
+        return;
+      }
+    }
     if (route.timer !== undefined) {
       clearTimeout(route.timer);
       route.timer = undefined;
@@ -1291,6 +1317,12 @@ export class Client implements MessageOwner, StreamOwner {
       }
     }
     if (r.userAcks & bit) this.toRoute(r, msg);
+    if (bit === r.resolveOn && r.previous !== undefined) {
+      // The server accepted the command for an id that was already routed (`replace`): it takes over.
+      const prev = r.previous;
+      r.previous = undefined;
+      this.dropRoute(prev, true);
+    }
     if (bit === r.resolveOn && r.pending !== undefined) {
       const p = r.pending;
       r.pending = undefined;

@@ -188,3 +188,30 @@ describe('MessageStream', () => {
     await expect(stream.next()).rejects.toMatchObject({ reason: 'not entitled' });
   });
 });
+
+describe('subscription ids', () => {
+  it('replace: the new handler takes over the id once the server accepts it', async () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    await client.subscribe((m) => a.push(m.data), 't', undefined, { subId: 'S' });
+    pub('S', 'one');
+    await until(() => a.length === 1);
+    await client.subscribe((m) => b.push(m.data), 't', '/x = 1', { subId: 'S', options: 'replace' });
+    pub('S', 'two');
+    await until(() => b.length === 1);
+    expect(a).toEqual(['one']);
+    expect(b).toEqual(['two']);
+  });
+
+  it('a refused duplicate id leaves the first subscription in place', async () => {
+    const a: string[] = [];
+    await client.subscribe((m) => a.push(m.data), 't', undefined, { subId: 'D' });
+    peer.responder = (f, p) => {
+      p.send({ command: 'ack', commandId: f.header.commandId, ackType: 'processed', status: 'failure', reason: 'subid in use' } as Header);
+    };
+    await expect(client.subscribe(() => undefined, 't', undefined, { subId: 'D' })).rejects.toMatchObject({ reason: 'subid in use' });
+    pub('D', 'still-mine');
+    await until(() => a.length === 1);
+    expect(a).toEqual(['still-mine']);
+  });
+});

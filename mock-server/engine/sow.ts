@@ -83,8 +83,8 @@ export interface SowDeleteResult {
 export interface OrderBy {
   readonly text: string;
   compare(a: SowRecord, b: SowRecord): number;
-  /** Sorts a copy (stable; keys extracted once per record). */
-  sort?(records: readonly SowRecord[]): SowRecord[];
+  /** Sorts a copy (stable; keys extracted once per record); with `limit`, returns only the first `limit`. */
+  sort?(records: readonly SowRecord[], limit?: number): SowRecord[];
 }
 
 /** Parses `/a DESC, /b ASC, /c TEXT`; throws EngineError `invalid order by`. */
@@ -108,20 +108,53 @@ export function compileOrderBy(text: string): OrderBy {
     items.push({ path, desc, text: asText });
   }
   if (items.length === 0) throw bad('no fields');
-  const keyOf = (r: SowRecord): unknown[] => items.map((it) => sortValue(readPath(r.doc.root, it.path), it.text));
-  const cmpKeys = (a: unknown[], b: unknown[]): number => {
-    for (let i = 0; i < items.length; i++) {
-      const c = compareSortValues(a[i], b[i]);
-      if (c !== 0) return items[i]!.desc ? -c : c;
-    }
-    return 0;
-  };
+  const single = items.length === 1 ? items[0]! : undefined;
+  const keyOf = (r: SowRecord): unknown =>
+    single ? sortValue(readPath(r.doc.root, single.path), single.text) : items.map((it) => sortValue(readPath(r.doc.root, it.path), it.text));
+  const cmpKeys = single
+    ? (a: unknown, b: unknown): number => (single.desc ? -compareSortValues(a, b) : compareSortValues(a, b))
+    : (a: unknown, b: unknown): number => {
+        const x = a as unknown[];
+        const y = b as unknown[];
+        for (let i = 0; i < items.length; i++) {
+          const c = compareSortValues(x[i], y[i]);
+          if (c !== 0) return items[i]!.desc ? -c : c;
+        }
+        return 0;
+      };
+  type D = { r: SowRecord; k: unknown };
+  const cmpD = (x: D, y: D) => cmpKeys(x.k, y.k) || x.r.version - y.r.version;
   return {
     text,
     compare: (a, b) => cmpKeys(keyOf(a), keyOf(b)),
-    sort: (records) => {
-      const decorated = records.map((r) => ({ r, k: keyOf(r) }));
-      decorated.sort((x, y) => cmpKeys(x.k, y.k) || x.r.version - y.r.version);
+    sort: (records, limit) => {
+      const n = records.length;
+      if (limit !== undefined && limit < n / 8) {
+        // bounded selection: keep the best `limit` in a sorted buffer (O(n log limit))
+        if (limit <= 0) return [];
+        const buf: D[] = [];
+        for (let i = 0; i < n; i++) {
+          const r = records[i]!;
+          const d: D = { r, k: keyOf(r) };
+          if (buf.length === limit && cmpD(d, buf[limit - 1]!) >= 0) continue;
+          let lo = 0;
+          let hi = buf.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (cmpD(buf[mid]!, d) <= 0) lo = mid + 1;
+            else hi = mid;
+          }
+          buf.splice(lo, 0, d);
+          if (buf.length > limit) buf.pop();
+        }
+        return buf.map((d) => d.r);
+      }
+      const decorated: D[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = records[i]!;
+        decorated[i] = { r, k: keyOf(r) };
+      }
+      decorated.sort(cmpD);
       return decorated.map((d) => d.r);
     },
   };
@@ -376,7 +409,8 @@ export class SowStore {
     const matches = records.length;
     if (opts.orderBy !== undefined) {
       const ob = typeof opts.orderBy === 'string' ? compileOrderBy(opts.orderBy) : opts.orderBy;
-      records = ob.sort ? ob.sort(records) : records.sort((a, b) => ob.compare(a, b) || a.version - b.version);
+      const limit = opts.topN === undefined ? undefined : Math.max(0, opts.skipN ?? 0) + Math.max(0, opts.topN);
+      records = ob.sort ? ob.sort(records, limit) : records.sort((a, b) => ob.compare(a, b) || a.version - b.version);
     }
     const skip = Math.max(0, opts.skipN ?? 0);
     if (skip > 0 || opts.topN !== undefined) {

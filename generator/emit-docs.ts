@@ -35,6 +35,7 @@ export function emitDocs(model: Model): string {
     '- [Exceptions](#exceptions)',
     '- [Failure reasons](#failure-reasons)',
     '- [URI options](#uri-options)',
+    '- [Changing the spec](#changing-the-spec)',
     '',
     '## Header fields',
     '',
@@ -216,6 +217,18 @@ export function emitDocs(model: Model): string {
           o.default ?? '–'
         } | ${cell(o.description)} |`,
     ),
+    '',
+    '## Changing the spec',
+    '',
+    '`spec/*.yaml` is the single source of truth; each file has a JSON Schema in `spec/schema/` (unknown keys are',
+    'rejected). `npm run generate` (`tsx generator/cli.ts [--spec DIR] [--out DIR] [--docs FILE]`) runs load → validate',
+    '(ajv) → model (cross-reference checks) → emit, and rewrites `generated/` and this file deterministically. A bad',
+    'spec exits non-zero with lines such as `spec/headers.yaml: /fields/3/type: must be one of "string", ...`.',
+    '',
+    'Adding a header field is one entry in `spec/headers.yaml` (name, wireKey, serverKey, aliases, type, direction,',
+    'commands, messages, description): after regeneration the codec tables know its keys, `MessageFields` has its',
+    'accessor, and the builders of the listed commands have its setter. An option is one entry in `spec/options.yaml`;',
+    'an exception or failure reason one entry in `spec/exceptions.yaml`.',
     '',
   );
   return out.join('\n');

@@ -338,7 +338,6 @@ export function buildModel(spec: LoadedSpec): Model {
   const fieldByName = new Map(fields.map((f) => [f.name, f]));
   const setterNames = new Set(fields.filter((f) => f.setter !== 'none').map((f) => f.name));
   const nonLegacyNames = new Set(fields.filter((f) => f.direction !== 'legacy').map((f) => f.name));
-  // acks setter also defines addAckType; handled by RESERVED list.
 
   // ---- options
   const rawOptions = optionsFile.options;
@@ -448,11 +447,6 @@ export function buildModel(spec: LoadedSpec): Model {
         );
       }
     });
-    for (const f of fieldsOf) {
-      if (fieldByName.get(f)!.serverKey === undefined && fieldByName.get(f)!.direction !== 'server') {
-        // Informational only: a field without serverKey is never emitted even if listed.
-      }
-    }
     return {
       name: m.name,
       wireName: m.wireName,

@@ -1,12 +1,15 @@
 // The "AMPS added a header" workflow end to end: one YAML entry → regenerate → typed accessor, builder method and
 // codec round trip, with no other file touched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { generate } from '../../generator/generate.js';
 import { copySpec, editYaml, GENERATED_DIR, ROOT, SPEC_DIR, tempDir } from './helpers.js';
+
+// Generation formats with the TypeScript formatter and the CLI tests spawn tsx: allow for a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const NEW_FIELD = {
   name: 'widgetCount',
@@ -51,7 +54,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'runtime/wire'), { recursive: true });
   await copyFile(join(ROOT, 'runtime/wire/header-codec.ts'), join(dir, 'runtime/wire/header-codec.ts'));
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => cleanup());
 
@@ -107,7 +110,7 @@ export const text: string = encodeHeader(c.header);
     });
     const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diags).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('round-trips through the header codec and the generated builder at runtime', async () => {
     const codec = (await import(pathToFileURL(join(dir, 'runtime/wire/header-codec.ts')).href)) as typeof import('../../runtime/wire/header-codec.js');

@@ -1,11 +1,14 @@
 // Generation is deterministic, the committed output is current, and the CLI reports bad specs readably.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateInMemory } from '../../generator/generate.js';
 import { copySpec, DOCS_FILE, editYaml, GENERATED_DIR, ROOT, SPEC_DIR, tempDir } from './helpers.js';
+
+// Generation formats with the TypeScript formatter and the CLI tests spawn tsx: allow for a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -46,10 +49,10 @@ describe('determinism', () => {
     try {
       const out = join(dir, 'gen');
       const docs = join(dir, 'API.md');
-      await run(TSX, ['generator/cli.ts', '--spec', 'spec', '--out', out, '--docs', docs], { cwd: ROOT, timeout: 60_000 });
+      await run(TSX, ['generator/cli.ts', '--spec', 'spec', '--out', out, '--docs', docs], { cwd: ROOT, timeout: 110_000 });
       const first = await snapshot(out);
       const firstDocs = await readFile(docs, 'utf8');
-      const again = await run(TSX, ['generator/cli.ts', '--out', out, '--docs', docs], { cwd: ROOT, timeout: 60_000 });
+      const again = await run(TSX, ['generator/cli.ts', '--out', out, '--docs', docs], { cwd: ROOT, timeout: 110_000 });
       expect(again.stdout).toContain('no changes');
       expect(await snapshot(out)).toEqual(first);
       expect(await readFile(docs, 'utf8')).toBe(firstDocs);
@@ -57,7 +60,7 @@ describe('determinism', () => {
     } finally {
       await cleanup();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the CLI exits non-zero with the readable error on a bad spec, writing nothing', async () => {
     const { dir, cleanup } = await tempDir();
@@ -82,5 +85,5 @@ describe('determinism', () => {
     } finally {
       await cleanup();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,10 +1,13 @@
 // A malformed spec must fail generation with the file, the JSON path and a readable message.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { generateInMemory } from '../../generator/generate.js';
 import { SpecError } from '../../generator/spec-error.js';
 import { copySpec, editYaml, tempDir } from './helpers.js';
+
+// Generation formats with the TypeScript formatter and the CLI tests spawn tsx: allow for a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -53,3 +53,4 @@ export {
   type QueueAckOptions,
   type QueueAckResult,
 } from './queue.js';
+export { Conflator, parseInterval, parseOptions, parseFieldList, type ParsedOption } from './conflation.js';

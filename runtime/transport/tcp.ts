@@ -16,6 +16,7 @@
 
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction, NetConnectOpts, Socket } from 'node:net';
+import { loadNodeModule } from './defaults.js';
 import type { ParsedUri } from './uri.js';
 import { isIPv4, isIPv6 } from './uri.js';
 import { StreamTransport, type OpeningSocket } from './stream.js';
@@ -35,7 +36,7 @@ export class TcpTransport extends StreamTransport {
   }
 
   protected async openSocket(): Promise<OpeningSocket> {
-    const net = await import('node:net');
+    const net = await loadNodeModule<typeof import('node:net')>('node:net');
     const socket = net.connect(await tcpConnectOptions(this.uri));
     applySocketOptions(socket, this.uri);
     return { socket, readyEvent: 'connect' };
@@ -63,7 +64,7 @@ export async function tcpConnectOptions(uri: ParsedUri): Promise<NetConnectOpts 
     opts.lookup = await preferFamilyLookup(prefer);
     opts.autoSelectFamily = true;
   } else if (!literal) {
-    const dns = await import('node:dns');
+    const dns = await loadNodeModule<typeof import('node:dns')>('node:dns');
     opts.lookup = dns.lookup as LookupFunction;
   }
   if (typeof o.tcp_sndbuf === 'number' && o.tcp_sndbuf > 0) opts.writableHighWaterMark = o.tcp_sndbuf;
@@ -83,7 +84,7 @@ export async function preferFamilyLookup(
   prefer: 4 | 6,
   baseLookup?: (hostname: string, options: { family: number; hints?: number; all: true }, cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void,
 ): Promise<LookupFunction> {
-  const resolve = baseLookup ?? ((await import('node:dns')).lookup as unknown as NonNullable<typeof baseLookup>);
+  const resolve = baseLookup ?? ((await loadNodeModule<typeof import('node:dns')>('node:dns')).lookup as unknown as NonNullable<typeof baseLookup>);
   const rank = (family: number) => (family === prefer ? 0 : 1);
   const lookup = (hostname: string, options: { family?: number | string; hints?: number; all?: boolean } | undefined, callback: LookupCallback) => {
     const o = options ?? {};

@@ -10,6 +10,7 @@ import { ConnectionException, type AMPSException } from '../../generated/errors.
 import { isIPv4, isIPv6 } from './uri.js';
 import { StreamTransport, type OpeningSocket } from './stream.js';
 import { applySocketOptions, hostPort, tcpConnectOptions } from './tcp.js';
+import { loadNodeModule } from './defaults.js';
 import type { ParsedUri } from './uri.js';
 import type { TransportOptions } from './transport.js';
 
@@ -26,7 +27,7 @@ export class TlsTransport extends StreamTransport {
   }
 
   protected async openSocket(): Promise<OpeningSocket> {
-    const tls = await import('node:tls');
+    const tls = await loadNodeModule<typeof import('node:tls')>('node:tls');
     const t = this.options.tls ?? {};
     const literal = isIPv4(this.uri.host) || isIPv6(this.uri.host);
     const opts: ConnectionOptions = {

@@ -2,6 +2,7 @@
 // are ignored; `?path=` names the socket file. tcp_* options do not apply (the URI parser rejects them).
 
 import { StreamTransport, type OpeningSocket } from './stream.js';
+import { loadNodeModule } from './defaults.js';
 import type { ParsedUri } from './uri.js';
 import type { TransportOptions } from './transport.js';
 import { InvalidUriException } from '../../generated/errors.js';
@@ -21,7 +22,7 @@ export class UnixTransport extends StreamTransport {
   }
 
   protected async openSocket(): Promise<OpeningSocket> {
-    const net = await import('node:net');
+    const net = await loadNodeModule<typeof import('node:net')>('node:net');
     const socket = net.connect({ path: this.uri.unixPath as string });
     return { socket, readyEvent: 'connect' };
   }

@@ -24,7 +24,7 @@ import {
 import { encodeWsCommand, wsPreamble, WsInboundParser } from '../wire/ws-framing.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule } from './defaults.js';
 import type {
   RawFilter,
   Transport,
@@ -186,7 +186,7 @@ export class WebSocketTransport implements Transport {
     }
     if (choice === 'ws' || isNode()) {
       try {
-        const mod = (await import('ws')) as unknown as { WebSocket?: WebSocketConstructor; default?: WebSocketConstructor };
+        const mod = (await loadNodeModule<unknown>('ws')) as { WebSocket?: WebSocketConstructor; default?: WebSocketConstructor };
         const ctor = mod.WebSocket ?? mod.default;
         if (ctor === undefined) throw new Error('the ws module has no WebSocket export');
         return { ctor, nodeWs: true };

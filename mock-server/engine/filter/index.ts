@@ -25,14 +25,23 @@ export interface CompiledFilter {
  * on any syntax error, an unknown function, a non-literal or invalid LIKE pattern.
  */
 export function compileFilter(text: string): CompiledFilter {
+  const hit = cache.get(text);
+  if (hit) return hit;
   const pred = compilePred(parseFilter(text));
-  return {
+  const compiled: CompiledFilter = Object.freeze({
     text,
-    matches: (doc) => pred(doc.root) === true,
-    evaluate: (doc) => pred(doc.root),
+    matches: (doc: Doc) => pred(doc.root) === true,
+    evaluate: (doc: Doc) => pred(doc.root),
     evaluateRoot: pred,
-  };
+  });
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, compiled);
+  return compiled;
 }
+
+/** Compiled filters are pure, so subscriptions with the same filter text share one closure. */
+const cache = new Map<string, CompiledFilter>();
+const CACHE_LIMIT = 4096;
 
 /** compileFilter for an optional header value: undefined/empty → undefined (matches everything). */
 export function compileOptionalFilter(text: string | undefined): CompiledFilter | undefined {

@@ -221,3 +221,23 @@ describe('precedence and NULL semantics (SQL-92, inferred)', () => {
     expect(compileFilter('/a = 1').matches(d)).toBe(false);
   });
 });
+
+describe('compilation', () => {
+  it('identical filter texts share one compiled filter; errors are not cached', () => {
+    expect(compileFilter('/a = 1')).toBe(compileFilter('/a = 1'));
+    expect(() => compileFilter('/a =')).toThrow(EngineError);
+    expect(() => compileFilter('/a =')).toThrow(EngineError);
+  });
+  it('evaluates against the shared parsed body without re-parsing', () => {
+    const d = Doc.fromJson({ a: 1 });
+    const root = d.root;
+    compileFilter('/a = 1').matches(d);
+    expect(d.root).toBe(root);
+  });
+  it('paths through arrays of objects use the first element; subscripts pick one', () => {
+    const d = doc({ legs: [{ px: 1 }, { px: 2 }] });
+    expect(matches('/legs/px = 1', d)).toBe(true);
+    expect(matches('/legs[1]/px = 2', d)).toBe(true);
+    expect(matches('/legs[5]/px IS NULL', d)).toBe(true);
+  });
+});

@@ -21,6 +21,8 @@ export interface Peer {
 }
 
 interface Link {
+  /** The last subscription id seen on this connection (the reflector delivers to it). */
+  subId?: string;
   send(header: Header, body?: Uint8Array): void;
   /** Raw pre-encoded frames, written in one go. */
   sendMany(header: Header, body: Uint8Array, count: number): void;
@@ -34,9 +36,10 @@ function answer(link: Link, m: InboundMessage, mode: PeerMode): void {
       return;
     case 'publish':
       if (mode.kind === 'sink') mode.onPublish();
-      else if (mode.kind === 'reflector') link.send({ command: 'publish', topic: h.topic, subscriptionIds: 'bench' }, m.body);
+      else if (mode.kind === 'reflector') link.send({ command: 'publish', topic: h.topic, subscriptionIds: link.subId ?? 'bench' }, m.body);
       return;
     case 'subscribe':
+      link.subId = h.subscriptionId ?? h.commandId;
       if (h.ackType?.includes('processed')) {
         link.send({ command: 'ack', commandId: h.commandId, subscriptionId: h.subscriptionId, ackType: 'processed', status: 'success' });
       }
@@ -70,8 +73,14 @@ export async function startTcpPeer(mode: PeerMode): Promise<Peer> {
         pump();
       },
     };
+    // After logon a sink only counts frames: parsing them would make the peer, not the client, the bottleneck.
+    let loggedOn = false;
     const decoder = new FrameDecoder((payload) => {
-      for (const m of parseFrame(payload)) answer(link, m, mode);
+      if (loggedOn && mode.kind === 'sink') return mode.onPublish();
+      for (const m of parseFrame(payload)) {
+        if (m.header.command === 'logon') loggedOn = true;
+        answer(link, m, mode);
+      }
     });
     socket.on('data', (chunk) => decoder.push(chunk));
     socket.on('error', () => socket.destroy());
@@ -109,10 +118,18 @@ export async function startWsPeer(mode: PeerMode): Promise<Peer> {
         pump();
       },
     };
+    let loggedOn = false;
     ws.on('message', (data, isBinary) => {
+      // After logon a sink counts commands by their 4-byte count frames without decoding anything.
+      if (loggedOn && mode.kind === 'sink') {
+        if (isBinary && (data as Buffer).length === 4) mode.onPublish();
+        return;
+      }
       const frame: WsFrame = isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8');
       const m = assembler.push(frame);
-      if (m) answer(link, m, mode);
+      if (!m) return;
+      if (m.header.command === 'logon') loggedOn = true;
+      answer(link, m, mode);
     });
     ws.on('error', () => ws.terminate());
   });
@@ -124,4 +141,10 @@ export async function startWsPeer(mode: PeerMode): Promise<Peer> {
       return new Promise((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** A JSON object of exactly `size` bytes (ASCII). */
+export function jsonBody(size: number): string {
+  const base = '{"id":1,"symbol":"ROL","pad":""}';
+  return base.slice(0, -2) + 'x'.repeat(Math.max(0, size - base.length)) + '"}';
 }

@@ -144,7 +144,6 @@ export function tokenize(text: string): Token[] {
         if (!isDigit(text.charCodeAt(i))) i = save;
         else while (i < n && isDigit(text.charCodeAt(i))) i++;
       }
-      if (i < n && isAlpha(text.charCodeAt(i))) throw filterError(text, start, 'malformed number');
       const raw = text.slice(start, i);
       out.push({ kind: 'number', pos: start, text: raw, num: Number(raw) });
       continue;

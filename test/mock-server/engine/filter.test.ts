@@ -206,6 +206,15 @@ describe('precedence and NULL semantics (SQL-92, inferred)', () => {
     expect(matches('TRUE = 1', d)).toBe(true);
     expect(matches("/flag = 'x' OR /flag", M1)).toBe(true);
   });
+  it('documented IN with expression items; BETWEEN inside AND chains; compact spacing', () => {
+    const d = doc({ '14': 200, '6': 5, '21964': 1000 });
+    expect(matches('/21964 IN (/14*5, /6*/14, 1000, 2000)', d)).toBe(true);
+    expect(matches('/21964 IN (/14*5, /6*/14)', d)).toBe(true); // 5*200 = 1000
+    expect(matches('/21964 IN (/14*6, 7)', d)).toBe(false);
+    expect(matches('/qty BETWEEN 1 AND 10 AND /sym = \'IBM\'', M1)).toBe(true);
+    expect(matches('/qty BETWEEN 1 AND 9 OR /sym = \'IBM\'', M1)).toBe(true);
+    expect(matches('/qty=10AND/sym=\'IBM\'', M1)).toBe(true);
+  });
   it('NOT LIKE, NOT ENDS WITH', () => {
     expect(matches("/sym NOT LIKE '^X'", M1)).toBe(true);
     expect(matches("/sym NOT ENDS WITH ('M')", M1)).toBe(false);

@@ -112,6 +112,19 @@ describe('transaction log: replay', () => {
       expect((e as EngineError).reason).toBe('invalid bookmark');
     }
   });
+  it('a bookmark of a known publisher that is not logged verbatim resumes after its last sequence ≤ it (inferred)', () => {
+    const { log, entries } = sample();
+    const pub = entries[0]!.publisher;
+    // pub's bookmarks have sequences 1,2,3,4,5 (server-assigned); ask for 2.5 → not representable, use 2 vs 3
+    expect(ids(log.replay(`${pub}|2|`, orders).messages)).toEqual([3, 4, 5]);
+    const sparse = new TransactionLog({ clock: new ManualClock() });
+    for (const s of [10n, 20n, 30n]) sparse.append({ clientName: 'p', topic: 'orders', data: enc({ id: Number(s) }), sequence: s });
+    const hash = sparse.at(0)!.publisher;
+    expect(ids(sparse.replay(`${hash}|25|`, orders).messages)).toEqual([30]);
+    expect(ids(sparse.replay(`${hash}|5|`, orders).messages)).toEqual([10, 20, 30]);
+    expect(sparse.replay(`${hash}|99|`, orders).messages).toEqual([]);
+    expect(sparse.replay(`${hash}|99|`, orders).notFound).toBe(true); // beyond the publisher's newest: unknown
+  });
   it('a comma list starts at the earliest bookmark found', () => {
     const { log, entries } = sample();
     const list = [entries[4]!.bookmark, '999|1|', entries[1]!.bookmark].join(',');

@@ -1,0 +1,182 @@
+// Malformed input: the server answers with a failure ack or closes that one connection, never crashes, and
+// other clients keep working.
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Header } from '../../generated/header-fields.js';
+import { MockServer, type LogEntry } from '../../mock-server/index.js';
+import { RawTcpClient, RawWsClient } from './raw-clients.js';
+
+const H = (h: Record<string, unknown>) => h as unknown as Header;
+
+let server: MockServer;
+const logs: LogEntry[] = [];
+const open: (RawTcpClient | RawWsClient)[] = [];
+let bystander: RawTcpClient;
+
+function frame(payload: string | Uint8Array): Uint8Array {
+  const body = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length);
+  out.set(body, 4);
+  return out;
+}
+
+async function tcp(name?: string): Promise<RawTcpClient> {
+  const c = await RawTcpClient.connect(server.port('tcp'));
+  open.push(c);
+  if (name) await c.logon(name);
+  return c;
+}
+
+/** The bystander still gets service: publish to itself and receive it. */
+async function bystanderWorks(): Promise<void> {
+  const n = Math.random();
+  bystander.send(H({ command: 'p', topic: 'robust' }), `{"n":${n}}`);
+  const m = await bystander.next((x) => x.header.command === 'publish' && x.text === `{"n":${n}}`);
+  expect(m).toBeTruthy();
+}
+
+beforeAll(async () => {
+  server = await MockServer.start(
+    {
+      transports: [{ type: 'tcp', port: 0 }, { type: 'websocket', port: 0 }],
+      maxFrameBytes: '64KB',
+      sow: [{ topic: 'orders', key: ['/id'] }],
+    },
+    { log: (e) => logs.push(e) },
+  );
+  bystander = await RawTcpClient.connect(server.port('tcp'));
+  await bystander.logon('bystander');
+  await bystander.request(H({ command: 'subscribe', topic: 'robust', subscriptionId: 'b' }));
+});
+
+afterEach(async () => {
+  for (const c of open.splice(0)) c.close();
+  await bystanderWorks();
+});
+
+afterAll(async () => {
+  bystander.close();
+  await server.close();
+});
+
+describe('malformed input over TCP', () => {
+  it('garbage bytes: that connection is closed (or ignored), the server survives', async () => {
+    const c = await tcp();
+    c.sendRaw(new Uint8Array([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8]));
+    await c.whenClosed();
+    expect(logs.some((l) => l.level === 'error' && /exceeds the limit/.test(l.message))).toBe(true);
+  });
+
+  it('a frame without a JSON header is reported and the connection stays usable', async () => {
+    const c = await tcp('nojson');
+    c.sendRaw(frame('this is not json at all'));
+    c.sendRaw(frame('{"c":"subscribe","t":'));
+    c.sendRaw(frame('{"c": nope}'));
+    const ack = await c.request(H({ command: 'subscribe', topic: 'x', subscriptionId: 's' }));
+    expect(ack.header.status).toBe('success');
+  });
+
+  it('a huge length prefix closes only that connection', async () => {
+    const c = await tcp('huge');
+    const big = new Uint8Array(4);
+    new DataView(big.buffer).setUint32(0, 0x7fffffff);
+    c.sendRaw(big);
+    await c.whenClosed();
+  });
+
+  it('an oversized frame (over maxFrameBytes) closes the connection', async () => {
+    const c = await tcp('oversized');
+    c.send(H({ command: 'p', topic: 'robust' }), 'x'.repeat(70 * 1024));
+    await c.whenClosed();
+  });
+
+  it('unknown commands and server-only kinds get a failure ack', async () => {
+    const c = await tcp('unknown');
+    const a = await c.request(H({ command: 'explode' }));
+    expect(a.header.status).toBe('failure');
+    expect(a.header.reason).toBe('not supported');
+    const b = await c.request(H({ command: 'ack' }));
+    expect(b.header.status).toBe('failure');
+    const noCommand = await c.request(H({ topic: 'x' }));
+    expect(noCommand.header.status).toBe('failure');
+  });
+
+  it('missing required fields get a failure ack with the matching reason', async () => {
+    const c = await tcp('missing');
+    const sub = await c.request(H({ command: 'subscribe', subscriptionId: 'x' }));
+    expect(sub.header.reason).toBe('no topic');
+    const sow = await c.request(H({ command: 'sow' }));
+    expect(sow.header.reason).toBe('no topic');
+    const pub = await c.request(H({ command: 'publish' }), '{}');
+    expect(pub.header.reason).toBe('no topic');
+  });
+
+  it('bad values: a bad regex topic, a bad order by, a bad bookmark list', async () => {
+    const c = await tcp('badvalues');
+    const re = await c.request(H({ command: 'subscribe', topic: 'a(b', subscriptionId: 'r' }));
+    expect(re.header.reason).toBe('bad regex topic');
+    const ob = await c.request(H({ command: 'sow', topic: 'orders', orderBy: '/a SIDEWAYS' }));
+    expect(ob.header.status).toBe('failure');
+    const bm = await c.request(H({ command: 'sow_delete', topic: 'orders', bookmark: 'junk' }));
+    expect(bm.header.status).toBe('failure');
+  });
+
+  it('a client that disconnects mid-frame does not disturb anyone', async () => {
+    const c = await tcp('midframe');
+    const f = frame('{"c":"publish","t":"robust"}{"half":');
+    c.sendRaw(f.subarray(0, f.length - 3));
+    c.close();
+    await c.whenClosed();
+  });
+
+  it('commands before logon are accepted on an anonymous server (implicit logon)', async () => {
+    const c = await tcp();
+    const ack = await c.request(H({ command: 'subscribe', topic: 'robust', subscriptionId: 'early' }));
+    expect(ack.header.status).toBe('success');
+  });
+});
+
+describe('malformed input over WebSocket', () => {
+  it('bad count frames and bad headers are reported; the connection continues', async () => {
+    const c = await RawWsClient.connect(server.uri('ws'));
+    open.push(c);
+    await c.logon('ws-bad');
+    c.sendFrame(new Uint8Array([1, 2])); // not a 4-byte count
+    c.sendFrame(new Uint8Array([1, 0, 0, 0]));
+    c.sendFrame('{not json');
+    const ack = await c.request(H({ command: 'subscribe', topic: 'robust', subscriptionId: 'w' }));
+    expect(ack.header.status).toBe('success');
+  });
+
+  it('upgrade on a wrong path is refused', async () => {
+    await expect(RawWsClient.connect(server.uri('ws').replace('/amps/json', '/nope'))).rejects.toThrow(/404/);
+    await expect(RawWsClient.connect(server.uri('ws', 'xml'))).rejects.toThrow(/404/);
+  });
+});
+
+describe('server with users', () => {
+  it('auth failure closes the connection; logon required before other commands', async () => {
+    const secure = await MockServer.start({
+      transports: [{ type: 'tcp', port: 0 }],
+      authentication: { users: [{ user: 'alice', password: 'secret' }] },
+    });
+    try {
+      const bad = await RawTcpClient.connect(secure.port('tcp'));
+      const ack = await bad.logon('x', { userId: 'alice', password: 'wrong' } as Partial<Header>);
+      expect(ack.header.status).toBe('failure');
+      expect(ack.header.reason).toBe('auth failure');
+      await bad.whenClosed();
+      const early = await RawTcpClient.connect(secure.port('tcp'));
+      const e = await early.request(H({ command: 'subscribe', topic: 't', subscriptionId: 's' }));
+      expect(e.header.reason).toBe('logon required');
+      await early.whenClosed();
+      const good = await RawTcpClient.connect(secure.port('tcp'));
+      const ok = await good.logon('y', { userId: 'alice', password: 'secret' } as Partial<Header>);
+      expect(ok.header.status).toBe('success');
+      good.close();
+    } finally {
+      await secure.close();
+    }
+  });
+});

@@ -47,7 +47,7 @@ import { DefaultSubscriptionManager } from './subscription-manager.js';
 import { DefaultServerChooser, redact, type ConnectionInfo, type ServerChooser } from './server-chooser.js';
 import { ExponentialDelayStrategy, type DelayStrategy } from './delay-strategy.js';
 import { FilePublishStore, MemoryPublishStore, type FilePublishStoreOptions } from '../store/index.js';
-import { MemoryBookmarkStore } from '../store/memory-bookmark-store.js';
+import { LoggedBookmarkStore, MemoryBookmarkStore, type LoggedBookmarkStoreOptions } from '../store/index.js';
 
 const SUBSCRIBE_COMMANDS = new Set(['subscribe', 'delta_subscribe', 'sow_and_subscribe', 'sow_and_delta_subscribe']);
 const utf8 = new TextEncoder();
@@ -68,6 +68,8 @@ export interface HAClientOptions {
   readonly connect?: ConnectOptions;
   /** createFileBacked: options of the FilePublishStore (fsync mode, ...). */
   readonly publishStore?: FilePublishStoreOptions;
+  /** createFileBacked: options of the LoggedBookmarkStore (fsync mode, ...). */
+  readonly bookmarkStore?: LoggedBookmarkStoreOptions;
 }
 
 /** Outcome of one connection attempt, for calls waiting with retryOnDisconnect = false. */
@@ -523,8 +525,7 @@ export class HAClient extends Client {
   static createFileBacked(name: string, publishLogPath: string, bookmarkLogPath: string, options: HAClientOptions = {}): HAClient {
     const client = new HAClient(name, options);
     client.setPublishStore(new FilePublishStore<Header>(publishLogPath, options.publishStore));
-    client.setBookmarkStore(new MemoryBookmarkStore()); // TODO LoggedBookmarkStore(bookmarkLogPath)
-    void bookmarkLogPath;
+    client.setBookmarkStore(new LoggedBookmarkStore(bookmarkLogPath, options.bookmarkStore));
     return client;
   }
 }

@@ -131,7 +131,14 @@ export class FilePublishStore<H extends StoreHeader = StoreHeader> extends BaseP
     this.log.append(RecordType.Discard, [u64(sequence)]);
     this.liveDiskBytes -= freedDiskBytes;
     const dead = this.log.size - this.liveDiskBytes;
-    if (dead > this.compactMinBytes && dead > this.liveDiskBytes) this.compact();
+    if (dead > this.compactMinBytes && dead > this.liveDiskBytes) {
+      try {
+        this.compact();
+      } catch (e) {
+        // The log is still whole (compaction replaces it atomically): report and carry on appending.
+        this.logger.warn(`publish store ${this.path}: compaction failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   protected closeStorage(): void {

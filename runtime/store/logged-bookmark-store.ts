@@ -112,7 +112,12 @@ export class LoggedBookmarkStore extends MemoryBookmarkStore {
       this.file.size > this.autoPruneBytes &&
       this.file.size > 2 * this.sizeAfterPrune
     ) {
-      this.prune();
+      try {
+        this.prune();
+      } catch (e) {
+        this.sizeAfterPrune = this.file.size; // do not retry on every record
+        this.logger.warn(`bookmark store ${this.path}: prune failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 

@@ -117,6 +117,7 @@ export class RecordLog {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly locked: boolean;
 
   private constructor(filePath: string, magic: Uint8Array, fd: number, size: number, options: FileStoreOptions) {
     this.path = filePath;
@@ -125,6 +126,7 @@ export class RecordLog {
     this.bytes = size;
     this.fsyncMode = options.fsync ?? 'interval';
     this.logger = options.logger ?? defaultStoreLogger;
+    this.locked = options.lock !== false;
     if (this.fsyncMode === 'interval') {
       const ms = options.fsyncIntervalMs ?? 100;
       this.timer = setInterval(() => this.syncIfDirty(), ms);
@@ -142,6 +144,23 @@ export class RecordLog {
     const abs = path.resolve(filePath);
     if (openPaths.has(abs)) throw new StoreFormatException(`store file ${abs} is already open in this process`);
     const logger = options.logger ?? defaultStoreLogger;
+    if (options.lock !== false) RecordLog.lock(abs);
+    try {
+      return RecordLog.openLocked(abs, magic, magicBytes, options, logger);
+    } catch (e) {
+      if (options.lock !== false) releaseLock(abs);
+      throw e;
+    }
+  }
+
+  private static openLocked(
+    abs: string,
+    magic: string,
+    magicBytes: Uint8Array,
+    options: FileStoreOptions,
+    logger: StoreLogger,
+  ): OpenedLog {
+    removeStaleTemps(abs);
 
     let contents: Uint8Array | undefined;
     try {
@@ -175,6 +194,33 @@ export class RecordLog {
     const fd = fs.openSync(abs, 'a');
     openPaths.add(abs);
     return { log: new RecordLog(abs, magicBytes, fd, size, options), records };
+  }
+
+  /**
+   * Takes the cross-process lock `<file>.lock` (holding the owner's pid). A lock whose pid is not alive is
+   * stale (e.g. left by a killed process) and taken over. Throws StoreFormatException when a live process
+   * holds it. Pid checks cannot see other hosts or pid namespaces sharing the directory: one store, one host.
+   */
+  private static lock(abs: string): void {
+    const lockPath = `${abs}.lock`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const owner = Number.parseInt(readOrEmpty(lockPath), 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new StoreFormatException(`store file ${abs} is in use by process ${owner} (${lockPath})`);
+      }
+      try {
+        fs.unlinkSync(lockPath);
+      } catch {
+        // raced with another opener: retry
+      }
+    }
+    throw new StoreFormatException(`could not lock store file ${abs}`);
   }
 
   /** Current file size in bytes. */
@@ -233,6 +279,7 @@ export class RecordLog {
     this.closed = true;
     fs.closeSync(this.fd);
     openPaths.delete(this.path);
+    if (this.locked) releaseLock(this.path);
   }
 
   get isClosed(): boolean {
@@ -241,6 +288,57 @@ export class RecordLog {
 
   private checkOpen(): void {
     if (this.closed) throw new StoreClosedException(`store file ${this.path} is closed`);
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(abs: string): void {
+  const lockPath = `${abs}.lock`;
+  if (readOrEmpty(lockPath) === String(process.pid)) {
+    try {
+      fs.unlinkSync(lockPath);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Removes `<file>.tmp-<pid>` left by a compaction that a killed process never finished. */
+function removeStaleTemps(abs: string): void {
+  const dir = path.dirname(abs);
+  const prefix = `${path.basename(abs)}.tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number.parseInt(name.slice(prefix.length), 10);
+    if (pid === process.pid || !isAlive(pid)) {
+      try {
+        fs.unlinkSync(path.join(dir, name));
+      } catch {
+        // ignore
+      }
+    }
   }
 }
 
@@ -264,14 +362,23 @@ function writeFully(fd: number, data: Uint8Array): void {
 /** Writes `chunks` to `target` atomically: temp file, fsync, rename, fsync of the directory. */
 function writeWhole(target: string, chunks: readonly Uint8Array[]): void {
   const tmp = `${target}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
   try {
-    for (const c of chunks) writeFully(fd, c);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const c of chunks) writeFully(fd, c);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw e;
   }
-  fs.renameSync(tmp, target);
   syncDirectory(path.dirname(target));
 }
 

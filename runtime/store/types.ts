@@ -36,4 +36,9 @@ export interface FileStoreOptions {
   /** For `fsync: 'interval'`. Default 100 ms. */
   readonly fsyncIntervalMs?: number;
   readonly logger?: StoreLogger;
+  /**
+   * Take the cross-process lock file `<path>.lock` (default true): a second process opening a store file in use
+   * fails instead of interleaving writes. A lock left by a dead process is taken over.
+   */
+  readonly lock?: boolean;
 }

@@ -377,3 +377,27 @@ describe('FilePublishStore persistence', () => {
     await r.close();
   });
 });
+
+describe('store file locking and leftovers', () => {
+  it('refuses a file locked by a live process, takes over a dead one, and removes its lock on close', async () => {
+    const f = path.join(dir, 'locked.store');
+    fs.writeFileSync(`${f}.lock`, String(process.ppid)); // a live process that is not us
+    expect(() => new FilePublishStore(f)).toThrow(/in use by process/);
+    fs.writeFileSync(`${f}.lock`, '999999999'); // no such process
+    const s = new FilePublishStore(f);
+    expect(fs.readFileSync(`${f}.lock`, 'utf8')).toBe(String(process.pid));
+    await s.close();
+    expect(fs.existsSync(`${f}.lock`)).toBe(false);
+    const unlocked = new FilePublishStore(f, { lock: false });
+    expect(fs.existsSync(`${f}.lock`)).toBe(false);
+    await unlocked.close();
+  });
+
+  it('removes a compaction temp file left by a dead process', async () => {
+    const f = path.join(dir, 'tmp.store');
+    fs.writeFileSync(`${f}.tmp-999999999`, 'partial');
+    const s = new FilePublishStore(f);
+    expect(fs.existsSync(`${f}.tmp-999999999`)).toBe(false);
+    await s.close();
+  });
+});

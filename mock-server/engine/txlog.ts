@@ -160,6 +160,8 @@ export class TransactionLog {
   private readonly entries: TxEntry[] = [];
   private readonly byBookmark = new Map<string, number>();
   private readonly publishers = new Map<string, PublisherState>();
+  /** Per publisher hash: its entries' sequences (ascending) and log indexes. */
+  private readonly byPublisher = new Map<string, { seqs: bigint[]; idx: number[] }>();
   private lastTs = 0;
   private fd: number | undefined;
   /** Path of the log file, when persistent. */
@@ -242,6 +244,10 @@ export class TransactionLog {
     };
     this.entries.push(entry);
     this.byBookmark.set(bookmark, entry.index);
+    let bp = this.byPublisher.get(p.hash);
+    if (!bp) this.byPublisher.set(p.hash, (bp = { seqs: [], idx: [] }));
+    bp.seqs.push(seq);
+    bp.idx.push(entry.index);
     return entry;
   }
 
@@ -325,9 +331,23 @@ export class TransactionLog {
       const t = timestampBookmarkToMillis(item);
       return t === undefined ? undefined : this.firstAtOrAfter(t, inclusive === false);
     }
-    if (!parseBookmark(item)) return undefined;
+    const id = parseBookmark(item);
+    if (!id) return undefined;
     const i = this.byBookmark.get(item);
-    return i === undefined ? undefined : inclusive ? i : i + 1;
+    if (i !== undefined) return inclusive ? i : i + 1;
+    // Not logged here verbatim (e.g. after failover), but the publisher is known: resume after the last entry of
+    // that publisher with a sequence ≤ the requested one; beyond its newest entry it is unknown (→ NOW by default).
+    // INFERRED: AMPS documents only the exact-match and unknown cases.
+    const bp = this.byPublisher.get(id.publisher);
+    if (!bp || id.sequence > bp.seqs[bp.seqs.length - 1]!) return undefined; // beyond what we logged: unknown
+    let lo = 0;
+    let hi = bp.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bp.seqs[mid]! <= id.sequence) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? bp.idx[0]! : bp.idx[lo - 1]! + 1;
   }
 
   /**

@@ -214,7 +214,7 @@ export class WebSocketTransport implements Transport {
         const wsOptions: Record<string, unknown> = {
           headers,
           maxPayload: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-          handshakeTimeout: timeoutMs,
+          // No handshakeTimeout: our own timer (below) covers connect + upgrade and reports TimedOutException.
         };
         if (this.uri.scheme === 'wss') {
           for (const k of ['ca', 'cert', 'key', 'passphrase', 'servername', 'minVersion'] as const) {
@@ -246,7 +246,9 @@ export class WebSocketTransport implements Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        socket.onopen = socket.onerror = socket.onclose = null;
+        socket.onopen = socket.onclose = null;
+        // Keep an error listener: the `ws` package throws an 'error' event that has none.
+        socket.onerror = ignore;
         if (ok) resolve(socket);
         else {
           reject(
@@ -501,7 +503,7 @@ export class WebSocketTransport implements Transport {
     if (this.socket !== undefined) {
       this.socket.onmessage = null;
       this.socket.onclose = null;
-      this.socket.onerror = null;
+      this.socket.onerror = ignore;
     }
     let err: Error | undefined = this.closeError;
     if (err === undefined && !this.closeRequested) {
@@ -518,6 +520,10 @@ export class WebSocketTransport implements Transport {
       }
     }
   }
+}
+
+function ignore(): void {
+  // late events after the transport is done with the socket
 }
 
 /** Closes at once: ws's terminate() when there is one, else a normal close. Never throws. */

@@ -125,8 +125,8 @@ export async function startUnixPeer(path: string): Promise<StreamPeer> {
   return { port: 0, path, nextConnection: q.next, close: closer(server, q.all) };
 }
 
-export async function startTlsPeer(cert: TestCert): Promise<StreamPeer> {
-  const server = tls.createServer({ key: cert.key, cert: cert.cert });
+export async function startTlsPeer(cert: TestCert, extra: tls.TlsOptions = {}): Promise<StreamPeer> {
+  const server = tls.createServer({ key: cert.key, cert: cert.cert, ...extra });
   server.on('tlsClientError', () => {
     // a client that rejects our certificate: expected in the negative tests
   });

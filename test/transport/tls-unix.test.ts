@@ -100,6 +100,41 @@ describe('tcps transport', () => {
     await t.close();
   });
 
+  it('mutual TLS: presents the client certificate and key', async () => {
+    const client = makeSelfSignedCert();
+    const mtls = await startTlsPeer(cert, { requestCert: true, rejectUnauthorized: true, ca: client.cert });
+    try {
+      const t = createTransport(`tcps://localhost:${mtls.port}/amps/json`, {
+        tls: { ca: cert.cert, cert: client.cert, key: client.key },
+      });
+      const conn = mtls.nextConnection();
+      await t.connect();
+      const c = await conn;
+      expect((c.socket as import('node:tls').TLSSocket).authorized).toBe(true);
+      t.send({ command: 'heartbeat', options: 'beat' });
+      await c.waitForMessages(1);
+      await t.close();
+
+      // Without a client certificate the server refuses the handshake: connect() fails or the connection drops.
+      const anon = createTransport(`tcps://localhost:${mtls.port}/amps/json`, { tls: { ca: cert.cert } });
+      const outcome = await anon.connect().then(
+        () => once<Error | undefined>((cb) => anon.onClose(cb)),
+        (e: unknown) => e as Error,
+      );
+      expect(outcome).toBeInstanceOf(ConnectionException);
+    } finally {
+      await mtls.close();
+      client.cleanup();
+    }
+  });
+
+  it('an unparsable key → ConnectionException', async () => {
+    const t = createTransport(`tcps://localhost:${peer.port}/amps/json`, {
+      tls: { ca: cert.cert, cert: cert.cert, key: 'not a key' },
+    });
+    await expect(t.connect()).rejects.toBeInstanceOf(ConnectionException);
+  });
+
   it('corrupt data over TLS → StreamException, clean close', async () => {
     const t = createTransport(`tcps://localhost:${peer.port}/amps/json`, { tls: { ca: cert.cert }, maxFrameBytes: 64 });
     const conn = peer.nextConnection();

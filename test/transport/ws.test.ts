@@ -9,6 +9,7 @@ import {
   ConnectionRefusedException,
   DisconnectedException,
   StreamException,
+  TimedOutException,
 } from '../../generated/errors.js';
 import { createTransport, type Transport, type WebSocketConstructor } from '../../runtime/transport/transport.js';
 import { WebSocketTransport, basicAuthorization, closeCodeReason, webSocketUrl } from '../../runtime/transport/ws.js';
@@ -325,6 +326,22 @@ describe('ws transport against a real WebSocketServer', () => {
     } finally {
       h.closeAllConnections();
       await new Promise<void>((r) => h.close(() => r()));
+    }
+  });
+
+  it('an upgrade that never completes → TimedOutException', async () => {
+    const net = await import('node:net');
+    const accepted: import('node:net').Socket[] = [];
+    const silent = net.createServer((s) => {
+      accepted.push(s); // accept and say nothing
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const t = open(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}/amps/json`, { connectTimeoutMs: 200 });
+      await expect(t.connect()).rejects.toBeInstanceOf(TimedOutException);
+    } finally {
+      for (const s of accepted) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
     }
   });
 

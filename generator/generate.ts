@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadSpec } from './load.js';
 import { validateSpec } from './validate.js';
 import { buildModel, type Model } from './model.js';
-import { formatTs, stamp } from './emit-util.js';
+import { formatTs } from './emit-util.js';
 import { emitHeaderFields } from './emit-header-fields.js';
 import { emitEnums } from './emit-enums.js';
 import { emitErrors } from './emit-errors.js';
@@ -11,7 +11,9 @@ import { emitCommands } from './emit-commands.js';
 import { emitOptions } from './emit-options.js';
 import { emitUriOptions } from './emit-uri-options.js';
 import { emitIndex } from './emit-index.js';
-import { EMITTERS_EXTRA } from './emitters-extra.js';
+import { emitMessageFields } from './emit-message-fields.js';
+import { emitCommandBuilder } from './emit-command-builder.js';
+import { emitDocs } from './emit-docs.js';
 
 export interface GenerateOptions {
   /** Directory holding the YAML specs and `schema/`. */
@@ -45,7 +47,8 @@ const EMITTERS: readonly Emitter[] = [
   ['commands.ts', emitCommands],
   ['options.ts', emitOptions],
   ['uri-options.ts', emitUriOptions],
-  ...EMITTERS_EXTRA,
+  ['message-fields.ts', emitMessageFields],
+  ['command-builder.ts', emitCommandBuilder],
 ];
 
 /** Runs load → validate → model → emit in memory; no file is touched. Throws SpecError on a bad spec. */
@@ -55,7 +58,6 @@ export async function generateInMemory(specDir: string): Promise<{ model: Model;
   const model = buildModel(loaded);
   const files: GeneratedFile[] = EMITTERS.map(([file, emit]) => ({ path: file, text: formatTs(file, emit(model)) }));
   files.push({ path: 'index.ts', text: formatTs('index.ts', emitIndex(EMITTERS.map(([f]) => f))) });
-  const { emitDocs } = await import('./emit-docs.js');
   return { model, files, docs: emitDocs(model) };
 }
 
@@ -81,7 +83,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     if (await writeIfChanged(join(opts.outDir, f.path), f.text)) written.push(f.path);
   }
   const keep = new Set(files.map((f) => f.path));
-  const marker = stamp([]).split(';')[0]!.replace(/ $/, '').slice(0, '// generated from'.length);
+  const marker = '// generated from ';
   for (const entry of await readdir(opts.outDir)) {
     if (keep.has(entry) || !entry.endsWith('.ts')) continue;
     const p = join(opts.outDir, entry);

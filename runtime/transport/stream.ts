@@ -136,6 +136,8 @@ export abstract class StreamTransport implements Transport {
         socket.off(readyEvent, onReady);
         socket.off('error', onError);
         socket.off('close', onClose);
+        // A late second 'error' (e.g. from TLS after we destroyed the socket) must not become unhandled.
+        socket.on('error', ignoreError);
       };
       const onReady = () => {
         cleanup();
@@ -409,4 +411,8 @@ function asStreamException(err: unknown): StreamException {
   if (err instanceof StreamException) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new StreamException(`corrupt data on the connection: ${message}`, { cause: err });
+}
+
+function ignoreError(): void {
+  // see openWithTimeout
 }

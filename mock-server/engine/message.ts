@@ -9,9 +9,10 @@ const NOT_PARSED: unique symbol = Symbol('not parsed');
 /**
  * A message body plus its lazily-parsed field tree.
  * - json: `JSON.parse` of the body (undefined when the body is not valid JSON).
- * - nvfix / fix: a flat object tag → string value (`/55` reads tag 55). Separators: \x01 for fix; for nvfix \x01
- *   or, if absent, `;`... detection is cheap and best-effort.
+ * - nvfix / fix: a flat object tag → string value (`/55` reads tag 55). Field separator \x01, or `;` / `|` when
+ *   the body has no \x01 (best-effort detection).
  * - anything else: opaque; every identifier evaluates to NULL.
+ * A Doc is immutable: never mutate `data` or `root` (compiled filters memoise their last result per Doc).
  */
 export class Doc {
   readonly data: Uint8Array;

@@ -28,9 +28,18 @@ export function compileFilter(text: string): CompiledFilter {
   const hit = cache.get(text);
   if (hit) return hit;
   const pred = compilePred(parseFilter(text));
+  // One-entry memo: subscriptions sharing this filter (same text) evaluate a published message once.
+  // Safe because a Doc never changes after construction.
+  let lastDoc: Doc | undefined;
+  let lastResult = false;
   const compiled: CompiledFilter = Object.freeze({
     text,
-    matches: (doc: Doc) => pred(doc.root) === true,
+    matches: (doc: Doc) => {
+      if (doc === lastDoc) return lastResult;
+      lastResult = pred(doc.root) === true;
+      lastDoc = doc;
+      return lastResult;
+    },
     evaluate: (doc: Doc) => pred(doc.root),
     evaluateRoot: pred,
   });

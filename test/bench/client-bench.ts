@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { Client } from '../../runtime/index.js';
 import { FrameDecoder, encodeFrame } from '../../runtime/wire/tcp-framing.js';
+import { findHeaderEnd } from '../../runtime/wire/header-codec.js';
 import { jsonBody } from './peers.js';
 import type { PeerRequest } from './peer-worker.js';
 
@@ -72,7 +73,10 @@ interface OfficialClient {
   disconnect(): Promise<unknown>;
 }
 
-/** The ceiling: a plain socket writing frames encoded once, and reading frames without decoding them. */
+/**
+ * The ceiling: a plain socket writing frames encoded once; on receive it splits frames and JSON.parses each
+ * header, the least work any client must do to route a message (no body decoding, no objects per message).
+ */
 function raw(): Contender {
   let socket: net.Socket;
   let frame: Uint8Array | undefined;
@@ -86,7 +90,12 @@ function raw(): Contender {
       await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
       let acks = 0;
       const loggedOn = new Promise<void>((resolve) => (onFrame = () => { if (++acks === 1) resolve(); }));
-      const decoder = new FrameDecoder(() => onFrame?.());
+      const utf8 = new TextDecoder();
+      const decoder = new FrameDecoder((payload) => {
+        const { close } = findHeaderEnd(payload, 0, payload.length);
+        JSON.parse(utf8.decode(payload.subarray(0, close)));
+        onFrame?.();
+      });
       socket.on('data', (c) => decoder.push(c));
       socket.write(encodeFrame({ command: 'logon', commandId: '1', clientName: `raw-${process.pid}`, ackType: 'processed' }));
       await loggedOn;

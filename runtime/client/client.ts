@@ -394,7 +394,9 @@ export class Client implements MessageOwner, StreamOwner {
    * Logs on: sends `logon` (client name, user from the URI, the authenticator's token, our version, the message
    * type on TCP), retries with a new token on `retry`, then runs the recovery steps (heartbeat, publish store
    * replay, resubscribe). Resolves with the logon ack. A failure closes the connection and rejects with the
-   * exception for the server's reason (AuthenticationException, NameInUseException, ...).
+   * exception for the server's reason (AuthenticationException, NameInUseException, ...); so does a timeout
+   * (TimedOutException). An error in a recovery step (e.g. PublishStoreGapException) rejects the logon but leaves
+   * the connection open and logged on: the caller (HAClient) decides.
    */
   async logon(params: LogonParams = {}): Promise<Message> {
     const transport = this.transport;
@@ -423,13 +425,20 @@ export class Client implements MessageOwner, StreamOwner {
       if (password !== '') header.password = password;
       if (params.correlationId !== undefined) header.correlationId = params.correlationId;
       if (options !== undefined && options !== '') header.options = options;
-      ack = await this.sendTracked(header, undefined, {
-        userAcks: 0,
-        requestAcks: PROCESSED,
-        resolveOn: PROCESSED,
-        raw: true,
-        timeout,
-      });
+      try {
+        ack = await this.sendTracked(header, undefined, {
+          userAcks: 0,
+          requestAcks: PROCESSED,
+          resolveOn: PROCESSED,
+          raw: true,
+          timeout,
+        });
+      } catch (e) {
+        // A timed-out logon leaves the connection in an unknown state (the server allows one logon per
+        // connection): close it so the next attempt starts clean.
+        if (this.transport === transport) await this.closeTransport(transport);
+        throw e;
+      }
       const status = ack?.header.status;
       if (status === 'retry' && attempt < 16) {
         password = await authenticator.retry(

@@ -119,6 +119,7 @@ describe('connect and logon', () => {
     client = new Client('t');
     await client.connect(peer.uri());
     await expect(client.logon({ timeout: 50 })).rejects.toBeInstanceOf(TimedOutException);
+    expect(client.isConnected).toBe(false);
   });
 
   it('rejects a second connect and commands before connect', async () => {

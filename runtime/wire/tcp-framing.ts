@@ -49,7 +49,7 @@ export class FrameDecoder {
       if (this.pendingBytes < 4) return;
       const need = this.frameLengthOfPending();
       if (this.pendingBytes < 4 + need) return;
-      data = concat(this.pending);
+      data = concatBytes(this.pending);
       this.pending = [];
       this.pendingBytes = 0;
     }
@@ -71,7 +71,7 @@ export class FrameDecoder {
   }
 
   private frameLengthOfPending(): number {
-    const head = this.pending[0].length >= 4 ? this.pending[0] : concat(this.pending);
+    const head = this.pending[0].length >= 4 ? this.pending[0] : concatBytes(this.pending);
     return readLength(head, 0);
   }
 
@@ -89,7 +89,8 @@ function readLength(b: Uint8Array, at: number): number {
   return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** Joins byte chunks into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);

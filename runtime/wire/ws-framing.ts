@@ -9,7 +9,7 @@
 import type { Header } from '../../generated/header-fields.js';
 import { StreamException } from '../../generated/errors.js';
 import { decodeHeaderText, encodeHeader } from './header-codec.js';
-import { mergeRecordHeader, type SowRecord } from './tcp-framing.js';
+import { concatBytes, mergeRecordHeader, type SowRecord } from './tcp-framing.js';
 import type { InboundMessage } from './message.js';
 
 export type WsFrame = string | Uint8Array;
@@ -123,23 +123,11 @@ export class WsCommandAssembler {
     }
     if (--this.expected > 0) return undefined;
     const header = this.header;
-    const body = this.parts.length === 0 ? EMPTY : this.parts.length === 1 ? this.parts[0] : concatParts(this.parts);
+    const body = this.parts.length === 0 ? EMPTY : this.parts.length === 1 ? this.parts[0] : concatBytes(this.parts);
     this.header = undefined;
     this.parts = [];
     return { header, body };
   }
-}
-
-function concatParts(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function bodyFrame(body: WsFrame, type: WsBodyType): WsFrame {

@@ -10,7 +10,7 @@
 
 export { EngineError, EngineReasons, isEngineError, type EngineReason } from './errors.js';
 export { type Clock, systemClock, ManualClock, formatAmpsTimestamp } from './clock.js';
-export { Doc, type MessageType, type PathStep, parsePath, readPath, parseTagValue } from './message.js';
+export { Doc, type MessageType, type PathStep, parsePath, readPath, parseTagValue, parseXmlTree } from './message.js';
 export { type CompiledFilter, compileFilter, compileOptionalFilter } from './filter/index.js';
 export { type TopicMatcher, compileTopic, isRegexTopic, asTopicMatcher, TopicIndex } from './topic.js';
 export {

@@ -11,6 +11,7 @@ const NOT_PARSED: unique symbol = Symbol('not parsed');
  * - json: `JSON.parse` of the body (undefined when the body is not valid JSON).
  * - nvfix / fix: a flat object tag → string value (`/55` reads tag 55). Field separator \x01, or `;` / `|` when
  *   the body has no \x01 (best-effort detection).
+ * - xml: element tree (`/Order/Symbol`, attributes as `@name`: `/Order/@update`); repeated elements → arrays.
  * - anything else: opaque; every identifier evaluates to NULL.
  * A Doc is immutable: never mutate `data` or `root` (compiled filters memoise their last result per Doc).
  */
@@ -61,6 +62,8 @@ function parseBody(doc: Doc): unknown {
     case 'nvfix':
     case 'fix':
       return parseTagValue(doc.text);
+    case 'xml':
+      return parseXmlTree(doc.text);
     default:
       return undefined;
   }
@@ -77,6 +80,53 @@ export function parseTagValue(text: string): Record<string, string> {
     out[part.slice(0, eq)] = part.slice(eq + 1);
   }
   return out;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const unescapeXml = (s: string) =>
+  s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e] ?? m),
+  );
+
+/**
+ * Minimal XML → field tree for filters: `{ Root: { Child: 'text', '@attr': 'v', Rep: ['a', 'b'] } }`. Elements with
+ * only text become strings; mixed content keeps child elements and attributes (text dropped). Namespaces are kept
+ * in names verbatim. Malformed input → undefined (identifiers are NULL).
+ */
+export function parseXmlTree(text: string): Record<string, unknown> | undefined {
+  type Frame = { name: string; node: Record<string, unknown>; text: string; hasChildren: boolean };
+  const root: Frame = { name: '', node: Object.create(null) as Record<string, unknown>, text: '', hasChildren: false };
+  const stack: Frame[] = [root];
+  const re = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<\/\s*([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  const add = (parent: Frame, name: string, value: unknown) => {
+    parent.hasChildren = true;
+    const cur = parent.node[name];
+    if (cur === undefined) parent.node[name] = value;
+    else if (Array.isArray(cur)) cur.push(value);
+    else parent.node[name] = [cur, value];
+  };
+  const finish = (f: Frame): unknown => (f.hasChildren || Object.keys(f.node).length > 0 ? f.node : unescapeXml(f.text.trim()));
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const top = stack[stack.length - 1]!;
+    if (m[1] !== undefined) top.text += m[1];
+    else if (m[2] !== undefined) {
+      if (stack.length < 2 || top.name !== m[2]) return undefined;
+      stack.pop();
+      add(stack[stack.length - 1]!, top.name, finish(top));
+    } else if (m[3] !== undefined) {
+      const f: Frame = { name: m[3], node: Object.create(null) as Record<string, unknown>, text: '', hasChildren: false };
+      for (const a of (m[4] ?? '').matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+        f.node['@' + a[1]!] = unescapeXml(a[2] ?? a[3] ?? '');
+      }
+      if (m[5] === '/') add(top, f.name, finish(f));
+      else stack.push(f);
+    } else if (m[6] !== undefined) {
+      if (m[0].startsWith('<')) return undefined;
+      top.text += m[6];
+    }
+  }
+  return stack.length === 1 ? root.node : undefined;
 }
 
 /** A path step: an object key, or an array index (`/data[3]` is `['data', 3]`). */

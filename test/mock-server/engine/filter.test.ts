@@ -250,3 +250,20 @@ describe('compilation', () => {
     expect(matches('/legs[5]/px IS NULL', d)).toBe(true);
   });
 });
+
+describe('XML bodies', () => {
+  const xml = (s: string) => new Doc(new TextEncoder().encode(s), 'xml');
+  it('elements, attributes, repeated elements, entities', () => {
+    const d = xml('<?xml version="1.0"?><Order update="yes"><Symbol>IBM</Symbol><Qty>100</Qty><Tag>a</Tag><Tag>b</Tag><Note>R&amp;D</Note><Empty/></Order>');
+    expect(compileFilter("/Order/Symbol = 'IBM' AND /Order/Qty > 50").matches(d)).toBe(true);
+    expect(compileFilter("/Order/@update = 'yes'").matches(d)).toBe(true);
+    expect(compileFilter("/Order/Tag = 'b'").matches(d)).toBe(true);
+    expect(compileFilter("/Order/Note = 'R&D'").matches(d)).toBe(true);
+    expect(compileFilter('/Order/Empty IS NULL').matches(d)).toBe(true);
+    expect(compileFilter('/Order/Missing IS NULL').matches(d)).toBe(true);
+  });
+  it('malformed XML → identifiers are NULL', () => {
+    expect(compileFilter('/a IS NULL').matches(xml('<a>1</b>'))).toBe(true);
+    expect(compileFilter('/a = 1').matches(xml('<a>1'))).toBe(false);
+  });
+});

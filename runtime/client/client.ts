@@ -24,6 +24,7 @@ import { ConnectionState } from '../../generated/enums.js';
 import {
   AlreadyConnectedException,
   AMPSException,
+  CommandException,
   DisconnectedException,
   RetryOperationException,
   TimedOutException,
@@ -815,11 +816,11 @@ export class Client implements MessageOwner, StreamOwner {
     if (subId === 'all') {
       const all = new Set(this.routes.values());
       for (const r of all) r.previous = undefined;
-      for (const r of all) if (r.subscription) this.dropRoute(r, true);
+      for (const r of all) if (r.subscription) this.cancelRoute(r);
       this.subscriptionManagerRef?.clear();
     } else {
       for (let r = this.routes.get(subId); r !== undefined && r.subscription; r = this.routes.get(subId)) {
-        this.dropRoute(r, true);
+        this.cancelRoute(r);
       }
       this.subscriptionManagerRef?.unsubscribe(subId);
     }
@@ -1085,6 +1086,19 @@ export class Client implements MessageOwner, StreamOwner {
     if (route.subId !== undefined && this.routes.get(route.subId) === route) this.routes.delete(route.subId);
     if (route.queryId !== undefined && this.routes.get(route.queryId) === route) this.routes.delete(route.queryId);
     if (endStream) route.stream?.end();
+  }
+
+  /** The application unsubscribed: the stream ends normally; a command still waiting for its ack rejects. */
+  private cancelRoute(route: Route): void {
+    this.dropRoute(route, true);
+    const pending = route.pending;
+    if (pending !== undefined) {
+      route.pending = undefined;
+      pending.reject(new CommandException(`${route.command} ${route.commandId} was unsubscribed before it was acknowledged`, {
+        command: route.command,
+        commandId: route.commandId,
+      }));
+    }
   }
 
   private failRoute(route: Route, error: unknown, report: boolean): void {

@@ -290,3 +290,15 @@ describe('acks and errors', () => {
     expect(inn.join('')).toContain('"c":"ack"');
   });
 });
+
+describe('unsubscribe while a subscribe is pending', () => {
+  it('rejects the pending subscribe instead of leaving it hanging', async () => {
+    peer.responder = (f, p) => {
+      if (f.header.command === 'unsubscribe') autoResponder(f, p);
+    };
+    const pending = client.subscribe(() => undefined, 'slow').catch((e: unknown) => e);
+    await peer.nextCommand('subscribe');
+    await client.unsubscribe();
+    expect(await pending).toBeInstanceOf(CommandException);
+  });
+});

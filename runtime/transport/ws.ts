@@ -168,6 +168,11 @@ export class WebSocketTransport implements Transport {
       // The preamble tells the server which frame type to use for bodies.
       this.sendFrame(wsPreamble(this.uri.messageType ?? 'json'));
     } catch (err) {
+      if (this.socket !== undefined) {
+        this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
+        this.socket.onerror = ignore;
+        if (this.state === 'open') abort(this.socket); // e.g. the preamble could not be sent
+      }
       this.state = 'closed';
       this.resolveClosed?.();
       throw err;

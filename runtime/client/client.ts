@@ -195,6 +195,11 @@ export class Client implements MessageOwner, StreamOwner {
     this.queueAcks = new QueueAckBatcher((h) => this.transport?.send(h));
   }
 
+  /** This client library's version. */
+  static version(): string {
+    return CLIENT_VERSION;
+  }
+
   // ---- identity and state -----------------------------------------------------------------------------------------
 
   /** Client name: the session identity on the server (must be unique and stable for durable publishers). */
@@ -1146,7 +1151,16 @@ export class Client implements MessageOwner, StreamOwner {
    * Acknowledges a queue message by topic and bookmark (what `message.ack()` does). Batched like message acks;
    * `cancel`/`expire` are sent at once. No-op when not connected (the server releases the lease itself).
    */
-  ack(topic: string, bookmark: string, options?: string, subId?: string): void {
+  ack(topic: string, bookmark: string, options?: string, subId?: string): void;
+  /** Acknowledges a queue message (same as `message.ack(options)`). */
+  ack(message: Message, options?: string): void;
+  ack(a: string | Message, b?: string, options?: string, subId?: string): void {
+    if (typeof a !== 'string') {
+      a.ack(b);
+      return;
+    }
+    const topic = a;
+    const bookmark = b as string;
     if (this.transport === undefined) return;
     const backlog = subId !== undefined ? this.routes.get(subId)?.maxBacklog : undefined;
     this.queueAcks.ack(topic, bookmark, options, backlog);

@@ -25,6 +25,7 @@ export const CAPABILITIES = [
   'delta-subscribe',
   'bookmark',
   'bookmark-store',
+  'persistent-bookmark-store',
   'queue',
   'queue-ack',
   'auto-ack',
@@ -105,8 +106,16 @@ export interface ConnectOptions {
   heartbeatSeconds?: number;
   /** Per-command timeout for logon and other acked commands, in ms. Needs `command-timeout` to be honoured. */
   commandTimeoutMs?: number;
-  /** A named bookmark store that outlives the session (same id on a later session = same store). Needs `bookmark-store`. */
+  /**
+   * A named bookmark store that outlives the session: a later session with the same name uses the same store, as
+   * a client restarted inside the same process would. Needs `bookmark-store`.
+   */
   bookmarkStore?: string;
+  /**
+   * With `bookmarkStore`: open the named store as a new process would, from its persistent form (a file),
+   * recovering what the previous session logged and discarded. Needs `persistent-bookmark-store`.
+   */
+  recoverBookmarkStore?: boolean;
   /** A named publish store that outlives the session. Needs `publish-store`. */
   publishStore?: string;
   /** Queue auto-ack (acknowledge after the message is delivered to the scenario). Needs `auto-ack`. */

@@ -79,7 +79,7 @@ export const bookmarkScenarios: Scenario[] = [
   {
     id: 'bookmarks.resume-after-restart',
     group: 'bookmarks',
-    title: 'MOST_RECENT with a bookmark store resumes after a client restart with no gap and no duplicate',
+    title: 'MOST_RECENT with a bookmark store resumes after a client restart (same process, same store) with no gap and no duplicate',
     requires: ['publish', 'subscribe', 'bookmark', 'bookmark-store', 'filter'],
     needs: ['txlog'],
     timeoutMs: 15_000,
@@ -105,25 +105,51 @@ export const bookmarkScenarios: Scenario[] = [
     },
   },
   {
-    id: 'bookmarks.resume-undiscarded',
+    id: 'bookmarks.resume-after-process-restart',
     group: 'bookmarks',
-    title: 'after a restart, messages delivered but not discarded are delivered again; discarded ones are not',
-    requires: ['publish', 'subscribe', 'bookmark', 'bookmark-store', 'filter'],
+    title: 'a persistent bookmark store recovered by a new process resumes after the last discarded message',
+    requires: ['publish', 'subscribe', 'bookmark', 'persistent-bookmark-store', 'filter'],
     needs: ['txlog'],
     timeoutMs: 15_000,
     async run(ctx) {
-      const store = `store-${ctx.run}`;
+      const store = { bookmarkStore: `pstore-${ctx.run}`, recoverBookmarkStore: true };
+      const name = ctx.name('bm');
+      const subId = `bm${ctx.run}`;
+      await publishRange(ctx, 1, 4);
+      const first = await ctx.connect({ name, ...store });
+      const sub1 = await first.subscribe(bookmarkSub(ctx, 'MOST_RECENT', subId));
+      const got = await ctx.waitFor(sub1, isDelivery, 4, 'first run');
+      for (const m of got) await sub1.discard(m);
+      await ctx.settle(100);
+      await first.disconnect();
+      await publishRange(ctx, 5, 6);
+      const second = await ctx.connect({ name, ...store });
+      const sub2 = await second.subscribe(bookmarkSub(ctx, 'MOST_RECENT', subId));
+      await ctx.waitFor(sub2, isDelivery, 2, 'second run');
+      await ctx.settle(200);
+      checkSequence(field(deliveries(sub2), 'n'), [5, 6], 'messages after restart');
+    },
+  },
+  {
+    id: 'bookmarks.resume-undiscarded',
+    group: 'bookmarks',
+    title: 'after a process restart, messages delivered but not discarded are delivered again; discarded ones are not',
+    requires: ['publish', 'subscribe', 'bookmark', 'persistent-bookmark-store', 'filter'],
+    needs: ['txlog'],
+    timeoutMs: 15_000,
+    async run(ctx) {
+      const store = { bookmarkStore: `pstore-${ctx.run}`, recoverBookmarkStore: true };
       const name = ctx.name('bm');
       const subId = `bm${ctx.run}`;
       await publishRange(ctx, 1, 5);
-      const first = await ctx.connect({ name, bookmarkStore: store });
+      const first = await ctx.connect({ name, ...store });
       const sub1 = await first.subscribe(bookmarkSub(ctx, 'MOST_RECENT', subId));
       const got = await ctx.waitFor(sub1, isDelivery, 5, 'first run');
       for (const m of got.slice(0, 3)) await sub1.discard(m);
       await ctx.settle(100);
       await first.disconnect();
       await publishRange(ctx, 6, 7);
-      const second = await ctx.connect({ name, bookmarkStore: store });
+      const second = await ctx.connect({ name, ...store });
       const sub2 = await second.subscribe(bookmarkSub(ctx, 'MOST_RECENT', subId));
       await ctx.waitFor(sub2, isDelivery, 4, 'second run');
       await ctx.settle(200);

@@ -16,7 +16,7 @@
 
 import { BasePublishStore, type PublishStoreOptions } from './publish-store.js';
 import { RecordLog, RECORD_HEADER_BYTES } from './record-log.js';
-import { defaultStoreLogger, type FileStoreOptions, type StoreHeader, type StoreLogger } from './types.js';
+import { defaultStoreLogger, type FileStoreOptions, type Header, type StoreHeader, type StoreLogger } from './types.js';
 
 export const PUBLISH_STORE_MAGIC = 'AMPSPS01';
 
@@ -59,7 +59,7 @@ function u32(value: number): Uint8Array {
   return b;
 }
 
-export class FilePublishStore<H extends StoreHeader = StoreHeader> extends BasePublishStore<H> {
+export class FilePublishStore<H extends StoreHeader = Header> extends BasePublishStore<H> {
   readonly path: string;
   private readonly log: RecordLog;
   private readonly logger: StoreLogger;

@@ -23,10 +23,10 @@ import {
   StoreClosedException,
   TimedOutException,
 } from './errors.js';
-import type { StoreHeader } from './types.js';
+import type { Header, StoreHeader } from './types.js';
 
 /** One unpersisted message as the store keeps it. */
-export interface StoredMessage<H extends StoreHeader = StoreHeader> {
+export interface StoredMessage<H extends StoreHeader = Header> {
   readonly sequence: bigint;
   readonly header: H;
   readonly body: Uint8Array;
@@ -50,9 +50,9 @@ export interface ResizeRequest {
  */
 export type ResizeHandler = (request: ResizeRequest) => boolean | number;
 
-export type ReplayFn<H extends StoreHeader = StoreHeader> = (header: H, body: Uint8Array) => void;
+export type ReplayFn<H extends StoreHeader = Header> = (header: H, body: Uint8Array) => void;
 
-export interface PublishStore<H extends StoreHeader = StoreHeader> {
+export interface PublishStore<H extends StoreHeader = Header> {
   /**
    * Assigns the next sequence, writes it to `header.sequence`, keeps a copy of the header and body until
    * persisted, and returns the sequence. File stores have written the record before this returns.
@@ -126,7 +126,7 @@ export interface Entry<H> {
  * The in-memory core shared by the memory and file stores. Subclasses hook `persistStore`, `persistDiscard`
  * and `closeStorage`.
  */
-export abstract class BasePublishStore<H extends StoreHeader = StoreHeader> implements PublishStore<H> {
+export abstract class BasePublishStore<H extends StoreHeader = Header> implements PublishStore<H> {
   errorOnPublishGap: boolean;
   protected entries: Array<Entry<H>> = [];
   protected head = 0;
@@ -364,7 +364,7 @@ export abstract class BasePublishStore<H extends StoreHeader = StoreHeader> impl
  * Keeps unpersisted messages in process memory: survives disconnects and failover, not a restart of the process.
  * One client at a time.
  */
-export class MemoryPublishStore<H extends StoreHeader = StoreHeader> extends BasePublishStore<H> {
+export class MemoryPublishStore<H extends StoreHeader = Header> extends BasePublishStore<H> {
   protected persistStore(): number {
     return 0;
   }

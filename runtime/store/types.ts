@@ -1,5 +1,7 @@
 // Types shared by the stores.
 
+export type { Header } from '../../generated/header-fields.js';
+
 /**
  * What a publish store needs from a header: the 64-bit `sequence` (wire `s`). The stores are generic over the
  * header type so the client can use `Header` from generated/header-fields.ts (a plain object keyed by property

@@ -11,13 +11,14 @@ import {
   MemoryBookmarkStore,
   MemoryPublishStore,
   type FsyncMode,
+  type Header,
 } from '../../runtime/store/index.js';
 
 const messages = Number(process.argv[2] ?? 20_000);
 const bodyBytes = Number(process.argv[3] ?? 256);
 const dir = fs.mkdtempSync(path.join(process.argv[4] ?? os.tmpdir(), 'amps-fsync-'));
 const body = new Uint8Array(bodyBytes).fill(0x61);
-const header = () => ({ command: 'publish', topic: 'orders', ackType: 'persisted' }) as { sequence?: bigint };
+const header = (): Header => ({ command: 'publish', topic: 'orders', ackType: 'persisted' });
 
 function time(label: string, n: number, fn: (i: number) => void): void {
   const t0 = process.hrtime.bigint();

@@ -51,8 +51,15 @@ function runAndKill(file: string, lines: number): Promise<Report> {
         }
       }
     });
+    // Bounded: a child that stalls (e.g. a loaded machine) fails the test with what it printed.
+    const watchdog = setTimeout(() => {
+      killed = true;
+      p.kill('SIGKILL');
+      reject(new Error(`child stalled after ${count} lines: ${stderr}`));
+    }, 40_000);
     p.on('error', reject);
     p.on('exit', (code, signal) => {
+      clearTimeout(watchdog);
       if (signal === 'SIGKILL') resolve(report);
       else reject(new Error(`child exited ${code} ${signal}: ${stderr}`));
     });
@@ -84,4 +91,4 @@ it('no message reported as stored is lost when the process is SIGKILLed mid-writ
     expect(store.lastSequence() >= everStored[everStored.length - 1]!).toBe(true);
     await store.close();
   }
-}, 60_000);
+}, 150_000);

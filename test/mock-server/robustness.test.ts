@@ -180,3 +180,51 @@ describe('server with users', () => {
     }
   });
 });
+
+describe('fuzzing and slow consumers', () => {
+  it('survives a stream of random frames (valid length, random content)', async () => {
+    const c = await tcp('fuzz');
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pieces = ['{', '}', '"c"', ':', '"subscribe"', '"sow"', '"p"', ',', '"t"', '"a"', '"processed"', '"filter"', '"/x >"', '"bm"', '"0|1|"', '"s"', '99999999999999999999999', 'null', '[1]', '"\\u0000"', '"o"', '"start,0"'];
+    for (let i = 0; i < 300; i++) {
+      let text = '';
+      const n = 1 + Math.floor(rnd() * 12);
+      for (let k = 0; k < n; k++) text += pieces[Math.floor(rnd() * pieces.length)];
+      if (rnd() < 0.2) text = `{"c":"${['sow', 'subscribe', 'p', 'sow_delete', 'heartbeat', 'unsubscribe'][i % 6]}","t":"robust","cid":"f${i}","a":"processed","filter":"${['/a >', '', '/x = 1'][i % 3]}"}`;
+      c.sendRaw(frame(text));
+    }
+    const ack = await c.request(H({ command: 'flush' }));
+    expect(ack.header.status).toBe('success');
+  });
+
+  it('disconnects a client that does not read (slow client) without affecting others', async () => {
+    const s = await MockServer.start({ transports: [{ type: 'tcp', port: 0 }] }, { maxOutboundBytes: 256 * 1024 });
+    try {
+      const slow = await RawTcpClient.connect(s.port('tcp'));
+      await slow.logon('slow');
+      await slow.request(H({ command: 'subscribe', topic: 'flood', subscriptionId: 's' }));
+      const fast = await RawTcpClient.connect(s.port('tcp'));
+      await fast.logon('fast');
+      await fast.request(H({ command: 'subscribe', topic: 'flood', subscriptionId: 'f' }));
+      slow.socket.pause();
+      const body = `{"pad":"${'x'.repeat(8 * 1024)}"}`;
+      const pub = await RawTcpClient.connect(s.port('tcp'));
+      await pub.logon('flooder');
+      let received = 0;
+      for (let round = 0; round < 40 && s.connections.some((c) => c.clientName === 'slow'); round++) {
+        for (let i = 0; i < 50; i++) pub.send(H({ command: 'p', topic: 'flood' }), body);
+        await pub.request(H({ command: 'flush' }));
+        received += (await fast.take(50, (m) => m.header.command === 'publish', 10_000)).length;
+      }
+      expect(s.connections.some((c) => c.clientName === 'slow')).toBe(false);
+      expect(received).toBeGreaterThan(0);
+      expect(s.connections.map((c) => c.clientName).sort()).toEqual(['fast', 'flooder']);
+      slow.close();
+      fast.close();
+      pub.close();
+    } finally {
+      await s.close();
+    }
+  });
+});

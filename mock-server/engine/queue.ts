@@ -22,6 +22,8 @@ export interface QueueConfig {
   readonly maxDeliveries?: number;
   /** Max cancels per message (then expired, reason `max_cancels`). Default: unlimited. */
   readonly maxCancels?: number;
+  /** Message time-to-live in the queue, ms (then expired by `tick`, reason `time_limit`). Default: none. */
+  readonly expirationMs?: number;
 }
 
 export interface QueueMessage {
@@ -45,7 +47,7 @@ export interface QueueDelivery {
   readonly lp: string;
 }
 
-export type QueueRemovalReason = 'acked' | 'forced_expire' | 'max_cancels' | 'max_deliveries' | 'delivered';
+export type QueueRemovalReason = 'acked' | 'forced_expire' | 'max_cancels' | 'max_deliveries' | 'time_limit' | 'delivered';
 
 export interface QueueRemoval {
   readonly message: QueueMessage;
@@ -80,6 +82,8 @@ interface QMsg {
   state: 'available' | 'leased' | 'gone';
   holder: string | undefined;
   leaseExpiresAt: number;
+  /** Enqueue time (ms). */
+  readonly enqueuedAt: number;
   /** Physically present in `avail` (possibly lazily dead). */
   inAvail: boolean;
 }
@@ -118,6 +122,7 @@ export class Queue {
   private readonly maxBacklogCap: number;
   private readonly maxDeliveries: number;
   private readonly maxCancels: number;
+  private readonly expirationMs: number | undefined;
   private readonly messages = new Map<string, QMsg>();
   private avail: QMsg[] = [];
   private head = 0;
@@ -141,6 +146,7 @@ export class Queue {
     this.maxBacklogCap = config.maxPerSubscriptionBacklog ?? Infinity;
     this.maxDeliveries = config.maxDeliveries ?? Infinity;
     this.maxCancels = config.maxCancels ?? Infinity;
+    this.expirationMs = config.expirationMs;
   }
   /** Does a publish to `topic` feed this queue (topic only)? */
   acceptsTopic(topic: string): boolean {
@@ -164,6 +170,7 @@ export class Queue {
       state: 'available',
       holder: undefined,
       leaseExpiresAt: 0,
+      enqueuedAt: this.clock.now(),
       inAvail: true,
     };
     this.messages.set(m.bookmark, m);
@@ -333,9 +340,20 @@ export class Queue {
     return it.msg.state === 'leased' && it.msg.leaseExpiresAt === it.at;
   }
 
-  /** Returns expired leases to the queue (per clock). Returns removals caused by max deliveries. */
+  /**
+   * Returns expired leases to the queue and drops messages past the queue expiration (per clock). Returns the
+   * removals (max deliveries, time limit).
+   */
   tick(now: number = this.clock.now()): QueueRemoval[] {
     const removals: QueueRemoval[] = [];
+    if (this.expirationMs !== undefined) {
+      // messages are in enqueue order in the map, so the expired ones are a prefix
+      for (const m of this.messages.values()) {
+        if (m.enqueuedAt + this.expirationMs > now) break;
+        if (m.holder !== undefined) this.subs.get(m.holder)?.outstanding.delete(m.bookmark);
+        this.removeMessage(m, 'time_limit', removals);
+      }
+    }
     for (;;) {
       const top = this.leases[0];
       if (!top || top.at > now) break;
@@ -411,10 +429,18 @@ export class Queue {
     this.compact();
     return out;
   }
-  /** Earliest lease expiry (ms) for the server's timer. */
+  /** Earliest lease expiry or message expiration (ms) for the server's timer. */
   nextLeaseExpiry(): number | undefined {
     while (this.leases.length > 0 && !this.leaseValid(this.leases[0]!)) this.popLease();
-    return this.leases[0]?.at;
+    let t = this.leases[0]?.at;
+    if (this.expirationMs !== undefined) {
+      const first = this.messages.values().next();
+      if (!first.done) {
+        const e = first.value.enqueuedAt + this.expirationMs;
+        if (t === undefined || e < t) t = e;
+      }
+    }
+    return t;
   }
   /** Messages waiting (not leased). */
   get depth(): number {

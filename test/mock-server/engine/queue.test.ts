@@ -172,6 +172,22 @@ describe('queue: at-least-once', () => {
     expect(b.q.ack('s', [bm(1)], { cancel: true }).removals.map((r) => r.reason)).toEqual(['max_cancels']);
     expect(b.q.dispatch()).toEqual([]);
   });
+  it('queue expiration drops old messages (time_limit), leased or not', () => {
+    const { q, offer, clock } = setup({ expirationMs: 30_000, leasePeriodMs: 100_000 });
+    offer(1);
+    clock.advance(10_000);
+    offer(2);
+    q.subscribe('s');
+    expect(ids(q.dispatch())).toEqual([1]);
+    expect(q.nextLeaseExpiry()).toBe(clock.now() + 20_000);
+    clock.advance(20_000);
+    expect(q.tick().map((r) => [r.message.bookmark, r.reason])).toEqual([[bm(1), 'time_limit']]);
+    expect(q.outstanding('s')).toBe(0);
+    expect(ids(q.dispatch())).toEqual([2]);
+    clock.advance(10_000);
+    expect(q.tick().map((r) => r.reason)).toEqual(['time_limit']);
+    expect(q.depth + q.leased).toBe(0);
+  });
   it('lease extension pushes the expiry out', () => {
     const { q, offer, clock } = setup();
     offer(1);

@@ -33,7 +33,10 @@ function countFrame(n: number): Uint8Array {
   return b;
 }
 
-/** Frames for one client command: count, header text, and the body (text for strings, binary for bytes). */
+/**
+ * Frames for one client command: count, header text, and the body (text for strings, binary for bytes). This is
+ * the official JS client's rule too: its json helper produces strings, and bytes it is given go as binary.
+ */
 export function encodeWsCommand(header: Header, body?: WsFrame): WsFrame[] {
   const hasBody = body !== undefined && (typeof body === 'string' ? body.length > 0 : body.length > 0);
   const headerText = encodeHeader(header);

@@ -179,3 +179,4 @@ describe('WebSocket server -> client', () => {
     expect(out[2].header.queryId).toBe('q');
   });
 });
+

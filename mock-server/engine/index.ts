@@ -54,3 +54,4 @@ export {
   type QueueAckResult,
 } from './queue.js';
 export { Conflator, parseInterval, parseOptions, parseFieldList, type ParsedOption } from './conflation.js';
+export { sowAsOf, asOfIndex } from './historical.js';

@@ -1,11 +1,15 @@
 // Public API of the mock server engine: pure logic, no sockets. The server layer (mock-server/server/) calls these.
+// Behaviour choices and INFERRED/UNCERTAIN points: NOTES.md.
 //
 // Typical publish path (server):
-//   const doc = new Doc(body, 'json');                       // parse once, shared by everyone below
-//   const tx = txlog.append({ clientName, sequence: s, topic, data: doc, command });   // duplicate → drop
-//   const res = sow.publish({ topic, data: doc, sowKey: k, expiration: e, bookmark, delta });
-//   for (const sub of subsByTopic.forTopic(topic)) decideUpdate(sub.filter, res.previous?.doc, res.doc) ...
-//   for (const q of queues) if (q.offer({ topic, doc: res.doc, bookmark })) deliveries.push(...q.dispatch());
+//   if (txlog.isDuplicate(clientName, s)) → drop (ack `duplicate` / logon `s` = txlog.lastSequence(clientName))
+//   const doc = new Doc(body, 'json');                     // parsed at most once, shared by everything below
+//   const res = sow.publish({ topic, data: doc, sowKey: k, expiration: e, delta });   // res.doc = stored (merged)
+//   const tx = txlog.append({ clientName, sequence: s, topic, data: res.doc, command }); // tx.entry.bookmark
+//   for (const sub of subsByTopic.forTopic(topic))          // TopicIndex: one map lookup
+//     decideUpdate(sub.filter, res.kind === 'updated' ? res.previous.doc : undefined, res.doc)  // deliver/oof/none
+//   for (const q of queues) if (q.offer({ topic, doc: res.doc, bookmark })) send(q.dispatch());
+// Timers: sow.nextExpiry()/sow.expire() → OOF expired; queue.nextLeaseExpiry()/tick()/dispatch().
 // Errors: every thrown EngineError carries `reason` (AMPS reason string) → failure ack.
 
 export { EngineError, EngineReasons, isEngineError, type EngineReason } from './errors.js';

@@ -5,6 +5,7 @@ export {
   BasePublishStore,
   ENTRY_OVERHEAD,
   MemoryPublishStore,
+  copyHeader,
   timeDerivedSequence,
   type PublishStore,
   type PublishStoreOptions,

@@ -86,6 +86,12 @@ export interface PublishStore<H extends StoreHeader = Header> {
   readonly usedBytes: number;
   /** Resolves when `bytes` more would fit in the capacity (rejects on timeout/close like flush). */
   whenSpaceAvailable(bytes: number, timeoutMs?: number): Promise<void>;
+  /**
+   * `store()` that waits for space instead of throwing PublishStoreFullException (rejects with
+   * TimedOutException after `timeoutMs`). Sequences are assigned when the message is actually stored, so a
+   * publisher mixing this with `store()` must not rely on call order.
+   */
+  storeWhenSpace(header: H, body: Uint8Array, timeoutMs?: number): Promise<bigint>;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,16 @@ export interface PublishStoreOptions {
 
 /** Per-message bookkeeping counted against the capacity on top of the body bytes. */
 export const ENTRY_OVERHEAD = 128;
+
+/** Copies a header and its nested plain objects (`extras`) one level deep, so neither side can alter the other. */
+export function copyHeader<H extends object>(header: H): H {
+  const out = { ...header } as Record<string, unknown>;
+  for (const k in out) {
+    const v = out[k];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) out[k] = { ...v };
+  }
+  return out as H;
+}
 
 export function timeDerivedSequence(now = Date.now()): bigint {
   return BigInt(now) * 1_000_000n;
@@ -156,7 +172,8 @@ export abstract class BasePublishStore<H extends StoreHeader = Header> implement
     const size = body.byteLength + ENTRY_OVERHEAD;
     if (this.used + size > this.capacity) this.grow(this.used + size);
     const sequence = this.lastAssigned + 1n;
-    const copy = { ...header, sequence } as H;
+    const copy = copyHeader(header);
+    copy.sequence = sequence;
     const bytes = body.slice();
     const diskBytes = this.persistStore(sequence, copy, bytes);
     this.lastAssigned = sequence;
@@ -196,19 +213,19 @@ export abstract class BasePublishStore<H extends StoreHeader = Header> implement
 
   replay(fn: ReplayFn<H>): void {
     const snapshot = this.entries.slice(this.head);
-    for (const e of snapshot) fn({ ...e.header }, e.body);
+    for (const e of snapshot) fn(copyHeader(e.header), e.body);
   }
 
   replaySingle(sequence: bigint, fn: ReplayFn<H>): boolean {
     const e = this.find(sequence);
     if (!e) return false;
-    fn({ ...e.header }, e.body);
+    fn(copyHeader(e.header), e.body);
     return true;
   }
 
   get(sequence: bigint): StoredMessage<H> | undefined {
     const e = this.find(sequence);
-    return e ? { sequence: e.sequence, header: { ...e.header }, body: e.body } : undefined;
+    return e ? { sequence: e.sequence, header: copyHeader(e.header), body: e.body } : undefined;
   }
 
   unpersistedCount(): number {
@@ -248,6 +265,19 @@ export abstract class BasePublishStore<H extends StoreHeader = Header> implement
   whenSpaceAvailable(bytes: number, timeoutMs?: number): Promise<void> {
     const need = bytes + ENTRY_OVERHEAD;
     return this.wait(() => this.used + need <= this.capacity, timeoutMs, 'whenSpaceAvailable');
+  }
+
+  async storeWhenSpace(header: H, body: Uint8Array, timeoutMs?: number): Promise<bigint> {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return this.store(header, body);
+      } catch (e) {
+        if (!(e instanceof PublishStoreFullException)) throw e;
+        if (body.byteLength + ENTRY_OVERHEAD > this.capacity) throw e; // acks cannot make room for it
+        await this.whenSpaceAvailable(body.byteLength, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+      }
+    }
   }
 
   async close(): Promise<void> {

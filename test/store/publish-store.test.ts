@@ -216,6 +216,32 @@ describe.each(kinds)('%s', (_name, make) => {
     await s.close();
   });
 
+  it('storeWhenSpace waits for acks instead of throwing', async () => {
+    const s = make({ initialSequence: 0n, capacityBytes: 2 * (ENTRY_OVERHEAD + 10) });
+    s.store(h(), new Uint8Array(10));
+    s.store(h(), new Uint8Array(10));
+    const p = s.storeWhenSpace(h(), new Uint8Array(10));
+    s.discardUpTo(2n);
+    expect(await p).toBe(3n);
+    s.store(h(), new Uint8Array(10));
+    await expect(s.storeWhenSpace(h(), new Uint8Array(10), 5)).rejects.toBeInstanceOf(TimedOutException);
+    await expect(s.storeWhenSpace(h(), new Uint8Array(10_000))).rejects.toBeInstanceOf(PublishStoreFullException);
+    await s.close();
+  });
+
+  it('keeps its own copy of nested header objects (extras)', async () => {
+    const s = make({ initialSequence: 0n });
+    const hd: TestHeader = { ...h(), extras: { k: 'v' } };
+    s.store(hd, new Uint8Array(1));
+    hd.extras!.k = 'changed';
+    s.replay((r) => {
+      expect(r.extras).toEqual({ k: 'v' });
+      r.extras!.k = 'mutated by replay';
+    });
+    expect(s.get(1n)?.header.extras).toEqual({ k: 'v' });
+    await s.close();
+  });
+
   it('whenSpaceAvailable waits for acks to free space', async () => {
     const s = make({ initialSequence: 0n, capacityBytes: 2 * (ENTRY_OVERHEAD + 10) });
     s.store(h(), new Uint8Array(10));

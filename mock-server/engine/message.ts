@@ -52,6 +52,14 @@ export class Doc {
 }
 
 function parseBody(doc: Doc): unknown {
+  try {
+    return parseBodyUnsafe(doc);
+  } catch {
+    return undefined; // never let a malformed body break a filter or the SOW
+  }
+}
+
+function parseBodyUnsafe(doc: Doc): unknown {
   switch (doc.messageType) {
     case 'json':
       try {

@@ -4,6 +4,7 @@ import { readPath, type Doc, type PathStep } from '../message.js';
 import type { CmpOp, Node } from './ast.js';
 import { FUNCTIONS } from './functions.js';
 import { parseFilter } from './parser.js';
+import { filterError } from './lexer.js';
 import { compareScalars, elem, isNullish, scalar, toNum, toStr, truth, type Scalar } from './values.js';
 
 export type { Node } from './ast.js';
@@ -27,7 +28,13 @@ export interface CompiledFilter {
 export function compileFilter(text: string): CompiledFilter {
   const hit = cache.get(text);
   if (hit) return hit;
-  const pred = compilePred(parseFilter(text));
+  let pred: PredFn;
+  try {
+    pred = compilePred(parseFilter(text));
+  } catch (e) {
+    if (e instanceof RangeError) throw filterError(text, 0, 'filter nested too deeply');
+    throw e;
+  }
   // One-entry memo: subscriptions sharing this filter (same text) evaluate a published message once.
   // Safe because a Doc never changes after construction.
   let lastDoc: Doc | undefined;

@@ -232,6 +232,10 @@ describe('precedence and NULL semantics (SQL-92, inferred)', () => {
 });
 
 describe('compilation', () => {
+  it('absurd nesting is a bad filter, not a crash', () => {
+    const deep = '('.repeat(100_000) + '1 = 1' + ')'.repeat(100_000);
+    expect(() => compileFilter(deep)).toThrow(expect.objectContaining({ reason: 'bad filter' }));
+  });
   it('identical filter texts share one compiled filter; errors are not cached', () => {
     expect(compileFilter('/a = 1')).toBe(compileFilter('/a = 1'));
     expect(() => compileFilter('/a =')).toThrow(EngineError);
@@ -261,6 +265,9 @@ describe('XML bodies', () => {
     expect(compileFilter("/Order/Note = 'R&D'").matches(d)).toBe(true);
     expect(compileFilter('/Order/Empty IS NULL').matches(d)).toBe(true);
     expect(compileFilter('/Order/Missing IS NULL').matches(d)).toBe(true);
+  });
+  it('bad character references do not throw', () => {
+    expect(compileFilter('/a IS NULL').matches(xml('<a>&#x110000;</a>'))).toBe(true);
   });
   it('malformed XML → identifiers are NULL', () => {
     expect(compileFilter('/a IS NULL').matches(xml('<a>1</b>'))).toBe(true);

@@ -17,3 +17,4 @@ export {
   type FixedDelayStrategyOptions,
 } from './delay-strategy.js';
 export { DefaultSubscriptionManager, type SubscriptionManagerOptions } from './subscription-manager.js';
+export { SowRecoveryPointAdapter, type SowRecoveryPointAdapterOptions } from './sow-recovery-point-adapter.js';

@@ -108,13 +108,13 @@ describe('process kills', () => {
       await waitFor(() => lastProgress(first) >= PUB_TOTAL / 3 || first.proc.exitCode !== null, 'first publisher progress', 30_000);
       first.proc.kill('SIGKILL');
       const r1 = await exitOf(first, 10_000);
-      expect(r1.signal, first.stderr()).toBe('SIGKILL');
+      expect(r1.signal, `exit ${JSON.stringify(r1)}; stdout ${first.lines.slice(-5).join(' | ')}; stderr ${first.stderr()}`).toBe('SIGKILL');
       const killedAt = lastProgress(first);
-      expect(killedAt).toBeLessThan(PUB_TOTAL);
+      expect(killedAt, first.lines.slice(-5).join(' | ')).toBeLessThan(PUB_TOTAL);
 
       const second = startChild('publisher.ts', args);
       const r2 = await exitOf(second, 45_000);
-      expect(r2.code, second.stderr()).toBe(0);
+      expect(r2.code, `exit ${JSON.stringify(r2)}; stdout ${second.lines.slice(-5).join(' | ')}; stderr ${second.stderr()}`).toBe(0);
       expect(second.lines.at(-1)).toBe('done');
       const ready = /^ready (\d+) unpersisted (\d+)/.exec(second.lines[0] ?? '');
       expect(ready).not.toBeNull();
@@ -150,7 +150,7 @@ describe('process kills', () => {
       await waitFor(() => lastProgress(first) >= SUB_TOTAL / 3 || first.proc.exitCode !== null, 'first subscriber progress', 30_000);
       first.proc.kill('SIGKILL');
       const r1 = await exitOf(first, 10_000);
-      expect(r1.signal, first.stderr()).toBe('SIGKILL');
+      expect(r1.signal, `exit ${JSON.stringify(r1)}; stdout ${first.lines.slice(-5).join(' | ')}; stderr ${first.stderr()}`).toBe('SIGKILL');
 
       const before = parseOut(readFileSync(outPath, 'utf8'));
       const lastDiscarded = before.d.at(-1)!;
@@ -161,7 +161,7 @@ describe('process kills', () => {
 
       const second = startChild('subscriber.ts', args);
       const r2 = await exitOf(second, 45_000);
-      expect(r2.code, second.stderr()).toBe(0);
+      expect(r2.code, `exit ${JSON.stringify(r2)}; stdout ${second.lines.slice(-5).join(' | ')}; stderr ${second.stderr()}`).toBe(0);
 
       const after = parseOut(readFileSync(outPath, 'utf8').slice(beforeLen));
       // Resumes after the last discarded message: the first message of the restarted run is the next one.

@@ -4,7 +4,7 @@ import { mergeDelta } from './delta.js';
 import { EngineError, EngineReasons } from './errors.js';
 import type { CompiledFilter } from './filter/index.js';
 import { Doc, parsePath, readPath, type MessageType, type PathStep } from './message.js';
-import { asTopicMatcher, type TopicMatcher } from './topic.js';
+import type { TopicMatcher } from './topic.js';
 
 export interface SowTopicConfig {
   readonly topic: string;

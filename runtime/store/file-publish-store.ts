@@ -128,8 +128,15 @@ export class FilePublishStore<H extends StoreHeader = Header> extends BasePublis
   }
 
   protected persistDiscard(sequence: bigint, freedDiskBytes: number): void {
-    this.log.append(RecordType.Discard, [u64(sequence)]);
     this.liveDiskBytes -= freedDiskBytes;
+    try {
+      this.log.append(RecordType.Discard, [u64(sequence)]);
+    } catch (e) {
+      // Losing a discard marker only means replaying messages the server already has (it drops them as
+      // duplicates); failing the ack path would be worse.
+      this.logger.warn(`publish store ${this.path}: could not record discard up to ${sequence}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     const dead = this.log.size - this.liveDiskBytes;
     if (dead > this.compactMinBytes && dead > this.liveDiskBytes) {
       try {

@@ -177,6 +177,8 @@ export class Client implements MessageOwner, StreamOwner {
   private bookmarkStoreRef: ClientBookmarkStore | undefined;
   private subscriptionManagerRef: SubscriptionManager | undefined;
   private defaultTimeout = 0;
+  /** True while the subscription manager re-enters subscriptions (afterLogon). */
+  private resubscribing = false;
   private autoAck = false;
   private readonly queueAcks: QueueAckBatcher;
   /** Reused for parameterless publishes (the transport encodes at once, so reuse is safe). */
@@ -521,8 +523,21 @@ export class Client implements MessageOwner, StreamOwner {
   protected async resubscribe(): Promise<boolean> {
     const manager = this.subscriptionManagerRef;
     if (manager === undefined) return false;
-    await manager.resubscribe(this);
+    this.resubscribing = true;
+    try {
+      await manager.resubscribe(this);
+    } finally {
+      this.resubscribing = false;
+    }
     return true;
+  }
+
+  /**
+   * A tracked subscription failed (refused, timed out): the manager forgets it so it is not re-entered later.
+   * While the manager itself is re-entering subscriptions it decides (a timeout then must not lose one).
+   */
+  private forgetTracked(subId: string): void {
+    if (!this.resubscribing) this.subscriptionManagerRef?.unsubscribe(subId);
   }
 
   /**
@@ -892,7 +907,7 @@ export class Client implements MessageOwner, StreamOwner {
       });
     } catch (e) {
       if (prepared.subscription && handler !== undefined && !(e instanceof DisconnectedException)) {
-        this.subscriptionManagerRef?.unsubscribe(h.subscriptionId as string);
+        this.forgetTracked(h.subscriptionId as string);
       }
       throw e;
     }
@@ -1060,8 +1075,7 @@ export class Client implements MessageOwner, StreamOwner {
         // disconnected meanwhile
       }
     }
-    if (route.subscription) this.subscriptionManagerRef?.unsubscribe(route.subId!);
-    pending.reject(error);
+    pending.reject(error); // executeAsync tells the subscription manager
   }
 
   /** Removes a route from the maps; `endStream` ends its stream normally. */
@@ -1332,7 +1346,8 @@ export class Client implements MessageOwner, StreamOwner {
         else this.lastChance(msg);
         return;
       }
-      if (r.subscription) this.subscriptionManagerRef?.unsubscribe(r.subId!);
+      // A failure while the caller waits is reported by executeAsync; a later one ends a tracked subscription here.
+      if (r.subscription && r.pending === undefined) this.forgetTracked(r.subId!);
       this.failRoute(r, error, true);
       return;
     }

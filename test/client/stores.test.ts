@@ -189,3 +189,33 @@ describe('recovery hooks', () => {
     expect(tracked).toEqual(['s1 orders []', '- s1', 'clear']);
   });
 });
+
+describe('subscription manager and failures', () => {
+  it('a timed-out subscribe is forgotten, but not when it times out during resubscribe', async () => {
+    peer = await Peer.start((f, p) => {
+      if (f.header.command === 'logon') p.send(logonAck(f));
+      // subscribes are never acknowledged
+    });
+    const events: string[] = [];
+    let reenter: (() => Promise<unknown>) | undefined;
+    const manager: SubscriptionManager = {
+      subscribe: (_h, cmd) => events.push(`+ ${cmd.header.subscriptionId}`),
+      unsubscribe: (id) => events.push(`- ${id}`),
+      clear: () => events.push('clear'),
+      async resubscribe() {
+        if (reenter) await reenter().catch((e: Error) => events.push(`resubscribe failed: ${e.name}`));
+      },
+    };
+    client = new Client('sm').setSubscriptionManager(manager);
+    await client.connect(peer.uri());
+    await client.logon();
+    await expect(client.subscribe(() => undefined, 't', undefined, { subId: 'A', timeout: 30 })).rejects.toThrow();
+    expect(events).toEqual(['+ A', '- A']);
+    events.length = 0;
+    await client.disconnect();
+    reenter = () => client!.executeAsync({ commandName: 'subscribe', header: { topic: 't', subscriptionId: 'B' } as Header }, () => undefined, { timeout: 30 });
+    await client.connect(peer.uri());
+    await client.logon();
+    expect(events).toEqual(['+ B', 'resubscribe failed: TimedOutException']);
+  });
+});

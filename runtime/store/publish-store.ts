@@ -8,7 +8,8 @@
 //                 handler, then discardUpTo(s)).
 //   after logon:  store.discardUpTo(logonAck.s)  — throws PublishStoreGapException when errorOnPublishGap is set
 //                 and the server is behind what an earlier server persisted: treat the connection as failed;
-//                 then store.replay((h, b) => send(h, b)) before anything new is published.
+//                 (0 = no history: never a gap) then store.replay((h, b) => send(h, b)) before anything new is
+//                 published.
 //   shutdown:     await store.flush(timeout) to wait for the server's acks; close().
 //
 // Sequence numbers: `store()` assigns lastSequence() + 1. The first value comes from the `initialSequence`
@@ -78,7 +79,13 @@ export interface PublishStore<H extends StoreHeader = Header> {
    * TimedOutException after `timeoutMs` (no timeout when omitted) and StoreClosedException on close.
    */
   flush(timeoutMs?: number): Promise<void>;
-  /** When true, `discardUpTo(s)` with `s` below `lastPersisted()` throws PublishStoreGapException. */
+  /**
+   * When true, `discardUpTo(s)` with 0 < `s` < `lastPersisted()` throws PublishStoreGapException: the server
+   * lacks messages this store already discarded because another server persisted them, so they can no longer
+   * be replayed. (Comparing with `lowestUnpersisted()` instead would report false gaps after the sequence jumps
+   * forward, e.g. a restart with a clock-derived sequence.) `s` = 0 means the server has no history for the
+   * client name and is not treated as a gap.
+   */
   errorOnPublishGap: boolean;
   /** Memory cap: `capacityBytes` (Infinity by default) and the handler consulted when it would be exceeded. */
   setResizeHandler(handler: ResizeHandler | undefined): void;
@@ -184,9 +191,11 @@ export abstract class BasePublishStore<H extends StoreHeader = Header> implement
   }
 
   discardUpTo(sequence: bigint): void {
-    if (this.closed) throw new StoreClosedException('publish store is closed');
+    if (this.closed) return; // a late ack after close: nothing to do
     if (sequence < this.persistedSeq) {
-      if (this.errorOnPublishGap) throw new PublishStoreGapException(sequence, this.persistedSeq);
+      // 0 = the server has no history for this client name (fresh server or log): not a gap, as in the C++
+      // client; replay sends everything still stored.
+      if (this.errorOnPublishGap && sequence !== 0n) throw new PublishStoreGapException(sequence, this.persistedSeq);
       return;
     }
     if (sequence === this.persistedSeq && sequence <= this.lastAssigned) return;

@@ -1142,7 +1142,8 @@ export class Client implements MessageOwner, StreamOwner {
           route.pending.reject(new DisconnectedException('stream closed'));
           route.pending = undefined;
         }
-        await this.unsubscribe(id);
+        // Sent, not awaited: leaving a `for await` loop must not hang on a server that is slow to ack.
+        this.unsubscribe(id).catch(() => undefined);
       }
     }
   }

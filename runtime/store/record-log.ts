@@ -29,7 +29,8 @@ export const RECORD_HEADER_BYTES = 9; // len + crc + type
 const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 let table: Uint32Array | undefined;
 
-function jsCrc32(data: Uint8Array): number {
+/** Table-driven CRC-32, used when node:zlib has no crc32 (Node < 20.15). Exported for tests. */
+export function jsCrc32(data: Uint8Array): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {

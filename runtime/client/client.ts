@@ -191,6 +191,7 @@ export class Client implements MessageOwner, StreamOwner {
   private rxCount = 0;
   private hbSeenCount = 0;
   private hbLastActivity = 0;
+  private lastBeatSent = 0;
 
   constructor(name?: string) {
     this.clientName = name ?? `amps-ts-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -1467,6 +1468,12 @@ export class Client implements MessageOwner, StreamOwner {
   private onServerHeartbeat(): void {
     const t = this.transport;
     if (t === undefined) return;
+    // Answer every server beat (what the Python client does), but never more than a few per interval: a peer that
+    // echoed our beats must not start a ping-pong storm.
+    const now = Date.now();
+    const minGap = this.hbInterval > 0 ? this.hbInterval * 250 : 250;
+    if (now - this.lastBeatSent < minGap) return;
+    this.lastBeatSent = now;
     try {
       t.send({ command: 'heartbeat', options: 'beat' } as Header);
     } catch {

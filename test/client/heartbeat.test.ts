@@ -67,4 +67,16 @@ describe('heartbeats', () => {
     clearInterval(timer);
     expect(client.isConnected).toBe(true);
   });
+
+  it('answers a burst of server beats at most a few times (no ping-pong with a peer that echoes)', async () => {
+    peer = await Peer.start();
+    client = new Client('hb5').setHeartbeat(30);
+    await client.connect(peer.uri());
+    await client.logon();
+    for (let i = 0; i < 50; i++) peer.send({ command: 'heartbeat' } as Header);
+    await client.flush();
+    const beats = peer.frames.filter((f) => f.header.options === 'beat');
+    expect(beats.length).toBeGreaterThanOrEqual(1);
+    expect(beats.length).toBeLessThanOrEqual(2);
+  });
 });

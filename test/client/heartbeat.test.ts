@@ -74,6 +74,8 @@ describe('heartbeats', () => {
     await client.connect(peer.uri());
     await client.logon();
     for (let i = 0; i < 50; i++) peer.send({ command: 'heartbeat' } as Header);
+    await peer.next((f) => f.header.options === 'beat');
+    await client.flush();
     await client.flush();
     const beats = peer.frames.filter((f) => f.header.options === 'beat');
     expect(beats.length).toBeGreaterThanOrEqual(1);

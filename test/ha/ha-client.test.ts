@@ -348,3 +348,69 @@ describe('subscription manager', () => {
     expect(got).toEqual(Array.from({ length: 10 }, (_, i) => `{"n":${i}}`));
   });
 });
+
+describe('failure detection and logon failures', () => {
+  it('heartbeat absence on a stalled server is detected and the client reconnects', async () => {
+    // The stalled session still holds the client name: this server lets a new logon replace it.
+    const s = await MockServer.start({ logon: { nameInUse: 'replace' } });
+    cleanups.push(() => s.close());
+    const c = ha('hb-stall', [s.uri('tcp')]);
+    c.setHeartbeat(1);
+    const states = recordStates(c);
+    await c.connectAndLogon();
+    states.length = 0;
+    s.stall(4000);
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'reconnection after heartbeat absence', 8000, 20);
+    expect(states).toEqual(['Disconnected', 'Connected', 'LoggedOn', 'HeartbeatInitiated', 'Resubscribed']);
+  }, 15_000);
+
+  it('while the stalled session holds the name (name in use), the client keeps retrying, then gets back on', async () => {
+    const s = await server();
+    const c = ha('hb-stall-reject', [s.uri('tcp')], { delay: 100 });
+    c.setHeartbeat(1);
+    const states = recordStates(c);
+    await c.connectAndLogon();
+    states.length = 0;
+    s.stall(3000);
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'reconnection after the stall', 10_000, 20);
+    expect(states.slice(-4)).toEqual(['Connected', 'LoggedOn', 'HeartbeatInitiated', 'Resubscribed']);
+    expect(states.filter((x) => x === 'LoggedOn')).toHaveLength(1);
+  }, 15_000);
+
+  it('a logon failure (auth) is reported to the chooser, which moves on to the next server', async () => {
+    const locked = await MockServer.start({ authentication: { users: [{ user: 'alice', password: 'right' }] } });
+    cleanups.push(() => locked.close());
+    const open = await server();
+    const failures: string[] = [];
+    const chooser = new DefaultServerChooser().add(locked.uri('tcp', 'json', { user: 'alice', password: 'wrong' })).add(open.uri('tcp'));
+    const report = chooser.reportFailure.bind(chooser);
+    chooser.reportFailure = (e, info) => {
+      failures.push(`${info.attempt}:${e.constructor.name}`);
+      report(e, info);
+    };
+    const c = new HAClient('auth-rotate', { serverChooser: chooser, delayStrategy: new FixedDelayStrategy(5) });
+    cleanups.push(() => c.disconnect());
+    await c.connectAndLogon();
+    expect(failures).toEqual(['1:AuthenticationException']);
+    expect(c.uri).toContain(`:${open.port('tcp')}/`);
+  });
+
+  it('disconnect() while reconnecting stops the loop and fails waiting calls', async () => {
+    const s = await server();
+    const c = ha('stop-loop', [s.uri('tcp')], { delay: 50 });
+    const states = recordStates(c);
+    await c.connectAndLogon();
+    await s.stop();
+    await waitFor(() => c.isReconnecting, 'reconnecting');
+    const pending = c.flush();
+    states.length = 0;
+    await c.disconnect();
+    const err = await rejectionOf(pending);
+    expect(err).toBeInstanceOf(DisconnectedException);
+    expect(c.isReconnecting).toBe(false);
+    expect(states).toEqual(['Shutdown']);
+    await s.restart();
+    await sleep(120);
+    expect(c.isLoggedOn).toBe(false);
+  });
+});

@@ -1262,6 +1262,8 @@ export class Client implements MessageOwner, StreamOwner {
     const r = qid !== undefined ? this.routes.get(qid) : undefined;
     if (r === undefined) return this.lastChance(new Message(h, body, this));
     if (r.subId !== undefined && h.subscriptionId === undefined) h.subscriptionId = r.subId;
+    // A query is complete only after its group: a `completed` ack that overtook group_end waits for it.
+    if (h.command === 'group_begin' && !r.subscription) r.remaining |= GROUP_END;
     this.deliver(r, h, body);
     if (h.command === 'group_end' && (r.remaining & GROUP_END) !== 0) {
       r.remaining &= ~GROUP_END;

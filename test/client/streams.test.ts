@@ -215,3 +215,19 @@ describe('subscription ids', () => {
     expect(a).toEqual(['still-mine']);
   });
 });
+
+describe('query completion', () => {
+  it('a completed ack that overtakes group_end does not cut the group short', async () => {
+    peer.responder = (f, p) => {
+      if (f.header.command !== 'sow') return;
+      const qid = f.header.queryId!;
+      p.send({ command: 'ack', commandId: f.header.commandId, ackType: 'processed', status: 'success' } as Header);
+      p.send({ command: 'group_begin', queryId: qid } as Header);
+      p.send({ command: 'ack', commandId: f.header.commandId, ackType: 'completed', status: 'success' } as Header);
+      p.sendRaw(encodeSowBatch({ command: 'sow', topic: 'orders', queryId: qid } as Header, [{ header: { sowKey: '1' } as Header, body: enc.encode('{}') }], { server: true }));
+      p.send({ command: 'group_end', queryId: qid } as Header);
+    };
+    const got = (await (await client.sow('orders')).toArray()).map((m) => m.command);
+    expect(got).toEqual(['group_begin', 'sow', 'group_end']);
+  });
+});

@@ -39,7 +39,7 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** Server features a scenario may need from the target (the embedded mock always has them all). */
-export const TARGET_FEATURES = ['sow', 'txlog', 'queue', 'auth', 'regex-topic'] as const;
+export const TARGET_FEATURES = ['sow', 'txlog', 'queue', 'auth', 'regex-topic', 'cluster'] as const;
 export type TargetFeature = (typeof TARGET_FEATURES)[number];
 
 export type Transport = 'tcp' | 'ws';

@@ -29,6 +29,16 @@ export interface Credentials {
   uris?: Partial<Record<Transport, string>>;
 }
 
+/** A replicated group of servers with fault injection (feature `cluster`): the embedded MockCluster. */
+export interface ClusterControl {
+  /** One URI per instance. */
+  readonly uris: Partial<Record<Transport, readonly string[]>>;
+  /** Instance `i` goes down: its connections are dropped and new ones refused (it keeps replicating). */
+  fail(i: number): void;
+  /** Instance `i` accepts connections again. */
+  recover(i: number): void;
+}
+
 export interface Target {
   readonly kind: 'embedded' | 'external';
   readonly description: string;
@@ -38,6 +48,8 @@ export interface Target {
   readonly topics: TargetTopics;
   /** Credentials the server accepts, and a password it rejects (feature `auth`). */
   readonly credentials?: Credentials;
+  /** Present with feature `cluster`. */
+  readonly cluster?: ClusterControl;
   close(): Promise<void>;
 }
 
@@ -58,7 +70,7 @@ export function externalTarget(options: ExternalTargetOptions): Target {
     kind: 'external',
     description: `external ${[options.tcp, options.ws].filter(Boolean).join(' ')}`,
     uris,
-    // amps-config.xml configures every feature except authentication.
+    // amps-config.xml configures every feature except authentication (and there is no cluster to fail).
     features: new Set(options.features ?? ['sow', 'txlog', 'queue', 'regex-topic']),
     topics: { ...DEFAULT_TOPICS, ...options.topics },
     close: async () => undefined,

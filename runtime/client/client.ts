@@ -31,7 +31,7 @@ import {
   UsageException,
   exceptionForReason,
 } from '../../generated/errors.js';
-import { EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
+import { Bookmarks, EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
 import type { InboundMessage } from '../wire/message.js';
 import { createTransport as defaultCreateTransport, type Transport, type TransportOptions } from '../transport/transport.js';
 import { parseUri, redactUri, type ParsedUri } from '../transport/uri.js';
@@ -197,6 +197,9 @@ export class Client implements MessageOwner, StreamOwner {
     this.clientName = name ?? `amps-ts-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
     this.queueAcks = new QueueAckBatcher((h) => this.transport?.send(h));
   }
+
+  /** Bookmark constants, as on the official clients (`Client.Bookmarks.EPOCH`, `NOW`, `MOST_RECENT`). */
+  static readonly Bookmarks = Bookmarks;
 
   /** This client library's version. */
   static version(): string {

@@ -15,6 +15,7 @@ import {
   TimedOutException,
 } from '../../generated/errors.js';
 import type { Header } from '../../generated/header-fields.js';
+import * as errors from '../../generated/errors.js';
 import { Bookmarks } from '../../runtime/wire/bookmark.js';
 import { Peer, autoResponder, until, type Frame } from './peer.js';
 
@@ -180,6 +181,29 @@ describe('frames the convenience methods send (compared with the official Python
       a: 'processed,completed',
     });
     expect(await stream.toArray()).toEqual([]);
+  });
+});
+
+describe('failure reasons (every reason the official Python client maps)', () => {
+  const lines = readFileSync('/work/shared/reference/vectors/python-client-reason-to-exception.txt', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('->'));
+  const table = lines.map((l) => {
+    const [reason, cls] = l.split('->').map((x) => x.trim());
+    return [reason, cls] as const;
+  });
+
+  it.each(table)('%s → %s', async (reason, clsName) => {
+    peer.responder = (f, p) => {
+      if (f.header.command === 'subscribe') {
+        p.send({ command: 'ack', commandId: f.header.commandId, ackType: 'processed', status: 'failure', reason } as Header);
+      }
+    };
+    const err = await client.subscribe('t').catch((e: unknown) => e);
+    const cls = (errors as Record<string, unknown>)[clsName] as new (...a: never[]) => Error;
+    expect(cls, clsName).toBeTypeOf('function');
+    expect(err).toBeInstanceOf(cls);
+    expect((err as AMPSException).reason).toBe(reason);
   });
 });
 

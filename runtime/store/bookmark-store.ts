@@ -9,8 +9,9 @@
 //   n > 0                → deliver; keep `n` on the message so the application's `message.discard()` can call
 //                          store.discardBySeqNo(subId, n) (or store.discard(subId, bm)).
 //   persisted ack with sub_id + bm:   store.persisted(subId, bm)
-//   (re)subscribe:   bm = bookmarkForSubscribe(store, subId, requestedBookmark)   (MOST_RECENT → the store's
+//   subscribe:       bm = bookmarkForSubscribe(store, subId, requestedBookmark)   (MOST_RECENT → the store's
 //                    recovery point; a range's start → the recovery point, exclusive).
+//   resubscribe after a reconnect (same process): bm = bookmarkForResubscribe(store, subId, originalBookmark).
 // Queue messages (they carry a lease period `lp`) are never logged or discarded here: the server tracks their
 // state. That is the caller's responsibility — a store cannot tell a queue message from a bookmark replay.
 //
@@ -49,8 +50,19 @@ export interface BookmarkStore {
   discard(subId: string, bookmark: string): boolean;
   /** Same, by the number `log` returned. */
   discardBySeqNo(subId: string, seqNo: number): boolean;
-  /** The recovery point to resubscribe from (comma list of bookmarks, or `0` = EPOCH). */
+  /**
+   * The crash-safe recovery point, what MOST_RECENT means: a comma list of bookmarks, or `0` = EPOCH (also when
+   * the store knows nothing about the subscription). What a recovery point adapter persists.
+   */
   getMostRecent(subId: string): string;
+  /**
+   * Where to resubscribe from after a disconnect within this process: like `getMostRecent`, but messages
+   * delivered in this process and not yet discarded are not replayed (the application still holds them), so
+   * the point is never EPOCH merely because the first messages of a subscription are still being processed.
+   * Undefined when the store knows nothing constraining it: resubscribe with the original bookmark. See
+   * `bookmarkForResubscribe`.
+   */
+  getResumePoint(subId: string): string | undefined;
   /** Records a persisted ack's bookmark for the subscription. Ignores non-`pub|seq|` values and older ones. */
   persisted(subId: string, bookmark: string): void;
   /** Store sequence number of the oldest undiscarded message of the subscription, 0 when none. */
@@ -63,7 +75,22 @@ export interface BookmarkStore {
 }
 
 /**
- * The bookmark to send on a (re)subscribe for `requested`: MOST_RECENT becomes the store's recovery point; a
+ * The bookmark to send when the HA client re-places a bookmark subscription after a reconnect in the same
+ * process. `original` is the bookmark the subscription was first placed with. The store's resume point wins
+ * (a range keeps its end and resumes after it, exclusive); when the store knows nothing, the original
+ * (MOST_RECENT → EPOCH) — with NOW, messages published while disconnected are not replayed, as with any
+ * subscription that never received a message or a persisted ack.
+ */
+export function bookmarkForResubscribe(store: BookmarkStore | undefined, subId: string, original: string): string {
+  const rp = store?.getResumePoint(subId);
+  if (rp === undefined) return original === MOST_RECENT ? EPOCH : original;
+  const range = parseBookmarkRange(original);
+  if (range) return `(${rp}:${range.end}${range.endInclusive ? ']' : ')'}`;
+  return rp;
+}
+
+/**
+ * The bookmark to send on a first subscribe (also after a restart) for `requested`: MOST_RECENT becomes the store's recovery point; a
  * range `[s:e]`/`(s:e)` gets its start replaced by the recovery point, exclusive, when the store has one (so a
  * resumed bounded replay continues where it stopped); anything else is sent as is.
  */

@@ -16,7 +16,13 @@ export {
 } from './publish-store.js';
 export { FilePublishStore, PUBLISH_STORE_MAGIC, type FilePublishStoreOptions } from './file-publish-store.js';
 export { crc32 } from './record-log.js';
-export { LOG_DUPLICATE, LOG_UNTRACKED, bookmarkForSubscribe, type BookmarkStore } from './bookmark-store.js';
+export {
+  LOG_DUPLICATE,
+  LOG_UNTRACKED,
+  bookmarkForResubscribe,
+  bookmarkForSubscribe,
+  type BookmarkStore,
+} from './bookmark-store.js';
 export { MemoryBookmarkStore, SubscriptionState, type SubscriptionSnapshot } from './memory-bookmark-store.js';
 export { BOOKMARK_STORE_MAGIC, LoggedBookmarkStore, type LoggedBookmarkStoreOptions } from './logged-bookmark-store.js';
 export {

@@ -125,37 +125,66 @@ export class SubscriptionState {
     return true;
   }
 
-  mostRecent(): string {
+  /** The crash-safe recovery point (every undiscarded message is replayed); undefined when nothing is known. */
+  mostRecent(): string | undefined {
+    const inFlightPoints: Point[] = [];
+    let inFlight = false;
+    let needsAnchor = false;
+    for (const [name, pub] of this.publishers) {
+      if (pub.head >= pub.queue.length) continue;
+      inFlight = true;
+      if (pub.point === undefined) needsAnchor = true;
+      else inFlightPoints.push({ bookmark: `${name}|${pub.point}|`, publisher: name, sequence: pub.point });
+    }
+    return this.combine(this.anchor, inFlight, needsAnchor, inFlightPoints);
+  }
+
+  /**
+   * The point to resubscribe from within this process after a disconnect: messages delivered in this process
+   * and not yet discarded are still held by the application, so only messages recovered from a file and not
+   * redelivered yet (plus everything undelivered) need replaying. Undefined when nothing is known.
+   */
+  resumePoint(): string | undefined {
+    const pending = (e: Entry) => !e.discarded && e.recovered;
+    let anchor: Point | undefined = this.anchor;
+    for (let i = this.gHead; i < this.global.length && !pending(this.global[i]!); i++) anchor = this.global[i]!;
+    const inFlightPoints: Point[] = [];
+    let inFlight = false;
+    let needsAnchor = false;
+    for (const [name, pub] of this.publishers) {
+      let point = pub.point;
+      let j = pub.head;
+      for (; j < pub.queue.length && !pending(pub.queue[j]!); j++) point = pub.queue[j]!.sequence;
+      if (j >= pub.queue.length) continue;
+      inFlight = true;
+      if (point === undefined) needsAnchor = true;
+      else inFlightPoints.push({ bookmark: `${name}|${point}|`, publisher: name, sequence: point });
+    }
+    return this.combine(anchor, inFlight, needsAnchor, inFlightPoints);
+  }
+
+  private combine(anchor: Point | undefined, inFlight: boolean, needsAnchor: boolean, inFlightPoints: Point[]): string | undefined {
+    if (!inFlight) {
+      if (this.lastPersisted) return this.lastPersisted.bookmark;
+      if (anchor) return anchor.bookmark;
+      if (this.seed) return this.seed.join(',');
+      return undefined;
+    }
     const items = new Map<string, Point>();
     const add = (p: Point) => {
       const cur = items.get(p.publisher);
       if (!cur || p.sequence < cur.sequence) items.set(p.publisher, p);
     };
-    let inFlight = false;
-    let needsAnchor = false;
-    const pointsOfInFlight: Point[] = [];
-    for (const [name, pub] of this.publishers) {
-      if (pub.head >= pub.queue.length) continue;
-      inFlight = true;
-      if (pub.point === undefined) needsAnchor = true;
-      else pointsOfInFlight.push({ bookmark: `${name}|${pub.point}|`, publisher: name, sequence: pub.point });
-    }
-    if (!inFlight) {
-      if (this.lastPersisted) return this.lastPersisted.bookmark;
-      if (this.anchor) return this.anchor.bookmark;
-      if (this.seed) return this.seed.join(',');
-      return EPOCH;
-    }
     const extra: string[] = [];
-    if (this.anchor) add(this.anchor);
+    if (anchor) add(anchor);
     else if (this.seed) {
       for (const b of this.seed) {
         const p = toPoint(b);
         if (p) add(p);
         else extra.push(b);
       }
-    } else if (needsAnchor) return EPOCH;
-    for (const p of pointsOfInFlight) add(p);
+    } else if (needsAnchor) return EPOCH; // nothing known before an undiscarded message: only EPOCH is safe
+    for (const p of inFlightPoints) add(p);
     if (this.lastPersisted) add(this.lastPersisted);
     return [...[...items.values()].map((p) => p.bookmark), ...extra].join(',');
   }
@@ -322,6 +351,10 @@ export class MemoryBookmarkStore implements BookmarkStore {
 
   getMostRecent(subId: string): string {
     return this.subs.get(subId)?.mostRecent() ?? EPOCH;
+  }
+
+  getResumePoint(subId: string): string | undefined {
+    return this.subs.get(subId)?.resumePoint();
   }
 
   persisted(subId: string, bookmark: string): void {

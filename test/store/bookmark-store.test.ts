@@ -9,6 +9,7 @@ import {
   MemoryBookmarkStore,
   MemoryRecoveryPointAdapter,
   RecoveryPointBookmarkStore,
+  bookmarkForResubscribe,
   bookmarkForSubscribe,
   type BookmarkStore,
   type RecoveryPoint,
@@ -189,6 +190,45 @@ describe('bookmarkForSubscribe', () => {
     expect(bookmarkForSubscribe(s, 's', '[20240101T000000Z:20240102T000000Z)')).toBe(`(${bm(A, 4)}:20240102T000000Z)`);
     expect(bookmarkForSubscribe(s, 's', '[0:1|9|]')).toBe(`(${bm(A, 4)}:1|9|]`);
     expect(bookmarkForSubscribe(s, 's', NOW)).toBe(NOW);
+  });
+});
+
+describe('resume point for an in-process resubscribe', () => {
+  it('does not replay what the application still holds, and never falls back to EPOCH for it', () => {
+    const s = new MemoryBookmarkStore();
+    expect(s.getResumePoint('s')).toBeUndefined();
+    expect(bookmarkForResubscribe(s, 's', NOW)).toBe(NOW);
+    expect(bookmarkForResubscribe(s, 's', MOST_RECENT)).toBe(EPOCH);
+    expect(bookmarkForResubscribe(s, 's', '20240101T000000Z')).toBe('20240101T000000Z');
+    s.log('s', bm(A, 1)); // first message, still being processed when the connection drops
+    expect(s.getMostRecent('s')).toBe(EPOCH); // crash-safe point: only EPOCH precedes it
+    expect(s.getResumePoint('s')).toBe(bm(A, 1)); // but the app holds it: resume after it
+    expect(bookmarkForResubscribe(s, 's', NOW)).toBe(bm(A, 1));
+    s.log('s', bm(B, 1));
+    s.log('s', bm(A, 2));
+    s.discard('s', bm(B, 1));
+    expect(s.getResumePoint('s')).toBe(bm(A, 2));
+    s.persisted('s', bm(A, 1));
+    expect(s.getResumePoint('s')).toBe(bm(A, 1)); // the persisted point is replicated: preferred when lower
+    expect(bookmarkForResubscribe(s, 's', '[20240101T000000Z:20240102T000000Z)')).toBe(`(${bm(A, 1)}:20240102T000000Z)`);
+  });
+
+  it('after a restart, recovered messages not yet redelivered are replayed', async () => {
+    const f = path.join(dir, 'resume.bm');
+    const s = new LoggedBookmarkStore(f, { fsync: 'never' });
+    for (let i = 1; i <= 4; i++) s.log('s', bm(A, i));
+    s.discard('s', bm(A, 1));
+    s.discard('s', bm(A, 2));
+    s.log('t', bm(A, 1)); // never discarded, nothing before it
+    await s.close();
+    const r = new LoggedBookmarkStore(f, { fsync: 'never' });
+    expect(r.getResumePoint('s')).toBe(bm(A, 2));
+    expect(r.getResumePoint('t')).toBe(EPOCH);
+    expect(bookmarkForResubscribe(r, 't', NOW)).toBe(EPOCH);
+    expect(r.log('s', bm(A, 3))).toBe(3); // redelivered: now held by the application
+    expect(r.getResumePoint('s')).toBe(bm(A, 3));
+    expect(r.getMostRecent('s')).toBe(bm(A, 2));
+    await r.close();
   });
 });
 

@@ -195,7 +195,15 @@ export class Client implements MessageOwner, StreamOwner {
 
   constructor(name?: string) {
     this.clientName = name ?? `amps-ts-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-    this.queueAcks = new QueueAckBatcher((h) => this.transport?.send(h));
+    // Queue acks are sent from handlers and from the ack timer: a send that fails (connection closing) is
+    // reported, never thrown into a timer.
+    this.queueAcks = new QueueAckBatcher((h) => {
+      try {
+        this.transport?.send(h);
+      } catch (e) {
+        this.reportException(e);
+      }
+    });
   }
 
   /** Bookmark constants, as on the official clients (`Client.Bookmarks.EPOCH`, `NOW`, `MOST_RECENT`). */

@@ -437,6 +437,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       if (meta.correlationId !== undefined) h.correlationId = meta.correlationId;
       if (g.sub.timestamp) h.timestamp = ts ??= formatAmpsTimestamp(this.clock.now());
       if (g.oof) h.reason = 'match';
+      h.messageLength = g.body instanceof Uint8Array ? g.body.length : g.body.data.length;
       g.session.send(h, g.body);
     }
   }
@@ -551,6 +552,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       if (d.message.sowKey !== undefined && !sub.noSowKey) h.sowKey = d.message.sowKey;
       if (d.message.correlationId !== undefined) h.correlationId = d.message.correlationId;
       if (sub.timestamp) h.timestamp = formatAmpsTimestamp(this.clock.now());
+      h.messageLength = d.message.doc.data.length;
       sub.session.send(h, d.message.doc);
     }
     this.scheduleLeases();

@@ -253,7 +253,8 @@ export class TcpConnection extends Connection {
     if (this.closed) return;
     const bytes = bodyBytes(body);
     const c = header.command;
-    const h = c === 'publish' || c === 'oof' ? { ...header, messageLength: bytes.length } : header;
+    const h =
+      (c === 'publish' || c === 'oof') && header.messageLength !== bytes.length ? { ...header, messageLength: bytes.length } : header;
     this.write(lengthPrefixed(encodeHeader(h, { server: true }), bytes.length));
     if (bytes.length > 0) this.write(bytes);
   }
@@ -396,7 +397,7 @@ export class WsConnection extends Connection {
     const c = header.command;
     const len = bodyBytes(body).length;
     if (c === 'publish' || c === 'p' || c === 'oof') {
-      this.frame(encodeHeader({ ...header, messageLength: len }, { server: true }));
+      this.frame(encodeHeader(header.messageLength === len ? header : { ...header, messageLength: len }, { server: true }));
       if (len > 0) this.frame(this.bodyFrame(body as OutBody));
       return;
     }

@@ -94,6 +94,7 @@ export class HAClient extends Client {
   private sleepTimer: ReturnType<typeof setTimeout> | undefined;
   private wakeSleep: (() => void) | undefined;
   private reconnectCount = 0;
+  private directUri: string | undefined;
 
   constructor(name?: string, options: HAClientOptions = {}) {
     super(name);
@@ -194,6 +195,30 @@ export class HAClient extends Client {
       const c = (s as { close?: () => unknown } | undefined)?.close;
       if (typeof c === 'function') await c.call(s);
     }
+  }
+
+  /**
+   * Connecting directly (connect + logon, as with a Client) also works: after the logon the client reconnects
+   * like after connectAndLogon(), and an empty DefaultServerChooser learns the URI (with the logon's
+   * authenticator), so the reconnect goes back to that server.
+   */
+  override async connect(uri: string, options?: ConnectOptions): Promise<void> {
+    this.directUri = uri;
+    await super.connect(uri, options ?? this.connectOptions);
+  }
+
+  override async logon(params: LogonParams = {}): Promise<Message> {
+    const ack = await super.logon({ ...this.logonParams, ...params });
+    this.logonParams = { ...this.logonParams, ...params };
+    const uri = this.directUri;
+    this.directUri = undefined;
+    if (this.chooser instanceof DefaultServerChooser && this.chooser.size === 0 && uri !== undefined) {
+      this.chooser.add(uri, params.authenticator);
+    }
+    this.stopped = false;
+    this.gaveUp = undefined;
+    this.everLoggedOn = true;
+    return ack;
   }
 
   /** The disconnect handler step: a custom handler replaces the default reconnect entirely. */

@@ -414,3 +414,16 @@ describe('failure detection and logon failures', () => {
     expect(c.isLoggedOn).toBe(false);
   });
 });
+
+describe('direct connect + logon', () => {
+  it('an HAClient connected like a Client (connect, logon) reconnects to that server', async () => {
+    const s = await server();
+    const c = new HAClient('direct', { delayStrategy: new FixedDelayStrategy(10) });
+    cleanups.push(() => c.disconnect());
+    await c.connect(s.uri('tcp'));
+    await c.logon();
+    s.dropAllConnections();
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'reconnection');
+    expect((c.getServerChooser() as DefaultServerChooser).size).toBe(1);
+  });
+});

@@ -42,7 +42,6 @@ export interface QueueConfig {
   maxPerSubscriptionBacklog?: number;
   maxCancels?: number;
   maxDeliveries?: number;
-  expiration?: Duration;
   messageType?: string;
 }
 
@@ -81,7 +80,6 @@ export interface ResolvedQueue {
   maxPerSubscriptionBacklog: number;
   maxCancels: number | undefined;
   maxDeliveries: number | undefined;
-  expirationMs: number | undefined;
   messageType: string;
 }
 
@@ -306,7 +304,6 @@ export function resolveConfig(input?: MockServerConfig | string): ResolvedConfig
       maxPerSubscriptionBacklog: q.maxPerSubscriptionBacklog ?? 10,
       maxCancels: q.maxCancels,
       maxDeliveries: q.maxDeliveries,
-      expirationMs: q.expiration !== undefined ? parseDuration(q.expiration) : undefined,
       messageType: q.messageType ?? defaultType,
     })),
   };

@@ -152,7 +152,6 @@ export const MOCK_CONFIG_SCHEMA = {
           maxPerSubscriptionBacklog: { type: 'integer', minimum: 1 },
           maxCancels: { type: 'integer', minimum: 1 },
           maxDeliveries: { type: 'integer', minimum: 1 },
-          expiration: duration,
           messageType: { type: 'string', minLength: 1 },
         },
       },

@@ -70,6 +70,8 @@ export interface Subscription {
   lastPersistedBookmark: string | undefined;
   /** Bookmark subscription waiting in `pause`. */
   paused: boolean;
+  /** Log position when paused (resume replays from here). */
+  pausedAt: string | undefined;
   queue: Queue | undefined;
   grantedBacklog: number;
 }

@@ -167,7 +167,10 @@ export class Session implements SessionLike {
       }
       this.implicitLogon();
     }
+    // pause/resume name existing subscriptions by sub_id; a topic is not needed.
+    const pauseOrResume = spec.opensSubscription && typeof h.options === 'string' && /\b(pause|resume)\b/.test(h.options);
     for (const f of spec.requiredFields) {
+      if (pauseOrResume && f === 'topic') continue;
       const v = (h as Record<string, unknown>)[f];
       if (v === undefined || v === '') throw new CommandFailure(missingReason(f), `${name} without ${f}`);
     }
@@ -337,16 +340,23 @@ export class Session implements SessionLike {
     const queryId = str(h.queryId) ?? str(h.commandId) ?? subId;
     const ids: Partial<Header> = isQuery ? { subscriptionId: subId, queryId } : { subscriptionId: subId };
 
-    if (opts.has('pause') || opts.has('resume')) {
-      const paused = opts.has('pause');
-      for (const id of subId.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const s = this.subscriptions.get(id);
-        if (s) s.paused = paused;
-      }
-      if (!h.topic || opts.has('resume') || this.subscriptions.has(subId)) {
+    // pause / resume (bookmark subscriptions; `sub_id` may be a comma list). A resumed subscription gets what
+    // was logged while it was paused (replayed from the log), then continues live.
+    let startPaused = false;
+    if (opts.has('resume')) {
+      for (const id of subId.split(',').map((x) => x.trim()).filter(Boolean)) this.resumeSubscription(id);
+      if (acks.has('processed')) this.ack(h, 'processed', ids);
+      return;
+    }
+    if (opts.has('pause')) {
+      const list = subId.split(',').map((x) => x.trim()).filter(Boolean);
+      const known = list.filter((id) => this.subscriptions.has(id));
+      for (const id of known) this.pauseSubscription(id);
+      if (known.length === list.length) {
         if (acks.has('processed')) this.ack(h, 'processed', ids);
         return;
       }
+      startPaused = true; // a new subscription entered paused
     }
 
     const replace = opts.has('replace');
@@ -379,6 +389,7 @@ export class Session implements SessionLike {
       persistedAcks: false,
       lastPersistedBookmark: undefined,
       paused: false,
+      pausedAt: undefined,
       queue: undefined,
       grantedBacklog: 0,
     };
@@ -397,6 +408,10 @@ export class Session implements SessionLike {
     sub.withBookmark = bookmark !== undefined || opts.has('bookmark');
     sub.sendKeys = !opts.has('no_keys');
     sub.noEmpties = opts.has('no_empties');
+    if (startPaused) {
+      sub.paused = true;
+      sub.pausedAt = this.broker.txlog.lastLogBookmark ?? '0|1|';
+    }
 
     // Queue subscription.
     if (queue !== undefined) {
@@ -466,6 +481,30 @@ export class Session implements SessionLike {
     this.broker.addSubscription(sub);
     if (acks.has('processed')) this.ack(h, 'processed', ids);
     if (acks.has('completed')) this.ack(h, 'completed', ids);
+  }
+
+  private pauseSubscription(id: string): void {
+    const sub = this.subscriptions.get(id);
+    if (!sub || sub.paused || sub.queue) return;
+    sub.paused = true;
+    sub.pausedAt = this.broker.txlog.lastLogBookmark ?? '0|1|';
+  }
+
+  private resumeSubscription(id: string): void {
+    const sub = this.subscriptions.get(id);
+    if (!sub || !sub.paused) return;
+    if (sub.pausedAt !== undefined && this.broker.isLogged(sub.topicText)) {
+      const plan = this.broker.txlog.replay(sub.pausedAt, { topic: sub.topic, ...(sub.filter ? { filter: sub.filter } : {}) });
+      for (const e of plan.messages) {
+        if (sub.inRange && !sub.inRange(e)) break;
+        const d = { command: 'publish', topic: e.topic, subscriptionIds: sub.subId, bookmark: e.bookmark } as Header;
+        if (e.sowKey !== undefined && !sub.noSowKey) d.sowKey = e.sowKey;
+        if (e.correlationId !== undefined) d.correlationId = e.correlationId;
+        this.send(d, e.doc);
+      }
+    }
+    sub.paused = false;
+    sub.pausedAt = undefined;
   }
 
   private unsubscribe(h: Header, acks: Set<AckKind>): void {

@@ -117,6 +117,22 @@ describe('MockServer lifecycle', () => {
     expect(d.received.find((m) => m.header.command === 'publish')?.text).toBe('{"m":1}');
   });
 
+  it('with a data directory, a new server process recovers the log and the SOW', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockdata-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const cfg = { dataDirectory: dir, transports: [{ type: 'tcp' as const, port: 0 }], sow: [{ topic: 'orders', key: ['/id'] }], transactionLog: { topics: ['.*'] } };
+    const first = await MockServer.start(cfg);
+    const c = await tcp(first.port('tcp'), 'disk-pub');
+    c.send(H({ command: 'p', topic: 'orders', sequence: 7n }), '{"id":1,"v":"on disk"}');
+    await c.request(H({ command: 'flush' }));
+    await first.close();
+    const second = await start(cfg);
+    const d = await tcp(second.port('tcp'));
+    expect((await d.logon('disk-pub')).header.sequence).toBe(7n);
+    await d.request(H({ command: 'sow', topic: 'orders', ackType: 'completed' }), undefined, 'completed');
+    expect(d.received.find((m) => m.header.command === 'sow')?.text).toBe('{"id":1,"v":"on disk"}');
+  });
+
   it('emits connect/disconnect events and log entries', async () => {
     const lines: string[] = [];
     const s = await start(undefined, { log: (e) => lines.push(e.message) });

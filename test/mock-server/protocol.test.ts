@@ -333,6 +333,24 @@ describe('bookmarks and persistence', () => {
     expect(live.header.bookmark).toMatch(/^\d+\|\d+\|$/);
   });
 
+  it('pause holds a bookmark subscription; resume replays what was logged meanwhile, then live', async () => {
+    const c = await connect('pauser');
+    const p = await connect('pause-pub');
+    await c.request(H({ command: 'subscribe', topic: 'replay-pause', subscriptionId: 'ps', bookmark: '0|1|' }));
+    p.send(H({ command: 'p', topic: 'replay-pause' }), '{"i":1}');
+    expect((await c.nextOf('publish')).text).toBe('{"i":1}');
+    await c.request(H({ command: 'subscribe', subscriptionId: 'ps', options: 'pause' }));
+    p.send(H({ command: 'p', topic: 'replay-pause' }), '{"i":2}');
+    p.send(H({ command: 'p', topic: 'replay-pause' }), '{"i":3}');
+    await sync(p);
+    await sync(c);
+    expect(c.pending().filter((m) => m.header.command === 'publish')).toEqual([]);
+    await c.request(H({ command: 'subscribe', subscriptionId: 'ps', options: 'resume' }));
+    p.send(H({ command: 'p', topic: 'replay-pause' }), '{"i":4}');
+    const got = await c.take(3, (m) => m.header.command === 'publish');
+    expect(got.map((m) => m.text)).toEqual(['{"i":2}', '{"i":3}', '{"i":4}']);
+  });
+
   it('fails a bookmark subscription on a topic outside the transaction log', async () => {
     const c = await connect('bm-bad');
     const ack = await c.request(H({ command: 'subscribe', topic: 'not-logged', subscriptionId: 'n', bookmark: '0' }));

@@ -427,3 +427,38 @@ describe('direct connect + logon', () => {
     expect((c.getServerChooser() as DefaultServerChooser).size).toBe(1);
   });
 });
+
+describe('publish gap', () => {
+  it('errorOnPublishGap: a server that has not seen what an earlier one persisted counts as a failed attempt', async () => {
+    const a = await server();
+    const b = await server(); // not replicated from a
+    // b has an older history for this client name (s = 6); a fresh server (s = 0) is not a gap.
+    const early = new Client('gap-publisher');
+    early.setPublishStore(new MemoryPublishStore<Header>({ initialSequence: 5n }));
+    await early.connect(b.uri('tcp'));
+    await early.logon();
+    early.publish('gap-topic', '{"n":-1}');
+    await early.publishFlush(5000);
+    await early.disconnect();
+    const failures: string[] = [];
+    const chooser = new DefaultServerChooser().add(a.uri('tcp')).add(b.uri('tcp'));
+    const report = chooser.reportFailure.bind(chooser);
+    chooser.reportFailure = (e, info) => {
+      failures.push(`${info.uri.includes(`:${b.port('tcp')}/`) ? 'b' : 'a'}:${e.constructor.name}`);
+      report(e, info);
+    };
+    const c = new HAClient('gap-publisher', { serverChooser: chooser, delayStrategy: new FixedDelayStrategy(20) });
+    cleanups.push(() => c.disconnect());
+    const store = new MemoryPublishStore<Header>({ errorOnPublishGap: true });
+    c.setPublishStore(store);
+    await c.connectAndLogon();
+    for (let i = 0; i < 10; i++) c.publish('gap-topic', `{"n":${i}}`);
+    await c.publishFlush(5000);
+    await a.stop();
+    await waitFor(() => failures.some((f) => f.startsWith('b:PublishStoreGap')), `gap detected on b (failures: ${failures.join(' ')}; reconnections ${c.reconnections})`);
+    expect(c.isLoggedOn).toBe(false);
+    await a.restart();
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'back on a', 5000);
+    expect(c.uri).toContain(`:${a.port('tcp')}/`);
+  });
+});

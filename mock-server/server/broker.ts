@@ -40,6 +40,7 @@ export interface SessionLike {
   readonly id: number;
   readonly clientName: string | undefined;
   readonly closed: boolean;
+  readonly subscriptions: ReadonlyMap<string, Subscription>;
   send(header: Header, body?: OutBody): void;
   sendSowBatch(batchHeader: Header, records: readonly WireSowRecord[]): void;
   /** Highest publish sequence awaiting a conflated `persisted` ack. */
@@ -616,9 +617,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const bm = safe(() => this.txlog.lastLogBookmark, undefined);
     if (bm === undefined) return;
     for (const sess of this.sessions) {
-      const subs = (sess as unknown as { subscriptions?: Map<string, Subscription> }).subscriptions;
-      if (!subs) continue;
-      for (const sub of subs.values()) {
+      for (const sub of sess.subscriptions.values()) {
         if (!sub.persistedAcks || sub.lastPersistedBookmark === bm) continue;
         sub.lastPersistedBookmark = bm;
         const h = { command: 'ack', ackType: 'persisted', subscriptionId: sub.subId, bookmark: bm, status: 'success' } as Header;

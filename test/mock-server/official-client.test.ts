@@ -149,6 +149,21 @@ describe('official amps npm client over WebSocket', () => {
     expect(got.map((m) => (m.data as { job: number }).job)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('keeps a heartbeating connection alive through several intervals', async () => {
+    const c = new amps.Client('official-hb');
+    c.heartbeat(1);
+    const errors: unknown[] = [];
+    c.errorHandler((e: unknown) => errors.push(e));
+    await c.connect(server.uri('ws'));
+    clients.push(c);
+    await new Promise((r) => setTimeout(r, 3000));
+    const got: unknown[] = [];
+    await c.subscribe((m: Msg) => got.push(m.data), 'hb-topic');
+    c.publish('hb-topic', { alive: true });
+    await waitFor(() => (got.length > 0 ? got : undefined), 'delivery after heartbeats');
+    expect(errors).toEqual([]);
+  });
+
   it('connects with credentials to a server with users, and is refused with bad ones', async () => {
     const secure = await MockServer.start({
       transports: [{ type: 'websocket', port: 0 }],

@@ -225,7 +225,11 @@ export class HAClient extends Client {
   protected override onConnectionLost(error: Error): void | Promise<void> {
     if (this.getDisconnectHandler() !== undefined) return super.onConnectionLost(error);
     if (this.stopped || this.loop !== undefined) return; // a running loop notices the loss itself
-    return this.ensureLoop(true);
+    // Giving up goes to the exception listener (the Client reports what this promise rejects with); a loop
+    // ended by disconnect() is not an error.
+    return this.ensureLoop(true).catch((e: unknown) => {
+      if (e === this.gaveUp) throw e;
+    });
   }
 
   protected override async afterLogon(logonAck: Message): Promise<void> {

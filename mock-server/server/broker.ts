@@ -73,6 +73,8 @@ export interface Subscription {
   paused: boolean;
   /** Log position when paused (resume replays from here). */
   pausedAt: string | undefined;
+  /** sow_and_subscribe: SowKeys the subscriber currently holds (so `replace` sends only what is new). */
+  delivered: Set<string> | undefined;
   queue: Queue | undefined;
   grantedBacklog: number;
 }
@@ -409,6 +411,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
           ? 'deliver'
           : 'none';
       if (decision === 'none') continue;
+      if (sub.delivered !== undefined && meta.sowKey !== undefined) {
+        if (decision === 'deliver') sub.delivered.add(meta.sowKey);
+        else sub.delivered.delete(meta.sowKey);
+      }
       if (decision === 'oof' && !sub.oof) continue;
       let body: OutBody = doc;
       if (decision === 'deliver' && sub.delta && previous !== undefined && doc.isJsonObject && previous.isJsonObject) {
@@ -451,6 +457,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       const subs = this.subscriptions.forTopic(r.topic);
       const bySession = new Map<SessionLike, string[]>();
       for (const sub of subs) {
+        sub.delivered?.delete(r.sowKey);
         if (!sub.oof || sub.paused || sub.session.closed) continue;
         if (!decideRemoval(sub.filter, r.doc)) continue;
         const list = bySession.get(sub.session);

@@ -390,6 +390,7 @@ export class Session implements SessionLike {
       lastPersistedBookmark: undefined,
       paused: false,
       pausedAt: undefined,
+      delivered: undefined,
       queue: undefined,
       grantedBacklog: 0,
     };
@@ -472,7 +473,23 @@ export class Session implements SessionLike {
       this.subscriptions.set(subId, sub);
       this.broker.addSubscription(sub);
       if (acks.has('processed')) this.ack(h, 'processed', ids);
-      this.sendQuery(result, queryId, sub.noSowKey, sub.timestamp, h);
+      const previously = existing?.delivered;
+      // replace re-runs the query but sends only the records the subscriber does not hold yet, and an oof
+      // (if asked) for the ones that left the new filter.
+      const toSend = previously ? { ...result, records: result.records.filter((r) => !previously.has(r.sowKey)) } : result;
+      this.sendQuery(toSend, queryId, sub.noSowKey, sub.timestamp, h);
+      const now = new Set(result.records.map((r) => r.sowKey));
+      if (previously && sub.oof) {
+        for (const key of previously) {
+          if (now.has(key)) continue;
+          const rec = findRecord(this.broker, key);
+          if (!rec) continue;
+          const o = { command: 'oof', topic: rec.topic, subscriptionIds: subId, sowKey: key, reason: 'match' } as Header;
+          if (rec.correlationId !== undefined) o.correlationId = rec.correlationId;
+          this.send(o, rec.doc);
+        }
+      }
+      sub.delivered = result.records.length > 0 || previously ? now : new Set();
       this.finishQuery(h, acks, ids, result);
       return;
     }
@@ -750,6 +767,14 @@ export class Session implements SessionLike {
     this.hooks.log('info', `connection ${this.describe()}: closed (${reason})`);
     this.hooks.closed?.(reason);
   }
+}
+
+function findRecord(broker: Broker, sowKey: string): SowRecord | undefined {
+  for (const t of broker.sow.topics()) {
+    const r = broker.sow.get(t, sowKey);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 function str(v: unknown): string | undefined {

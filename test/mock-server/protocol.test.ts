@@ -242,6 +242,21 @@ describe('sow', () => {
     expect(seen.size).toBe(N);
   });
 
+  it('replace on sow_and_subscribe sends only new records, and oof for those that left', async () => {
+    const c = await connect('sas-replace');
+    for (let id = 300; id < 306; id++) c.send(H({ command: 'p', topic: 'orders' }), `{"id":${id},"g":${id % 3}}`);
+    await sync(c);
+    await c.request(H({ command: 'sow_and_subscribe', topic: 'orders', subscriptionId: 'r', queryId: 'r', filter: '/id >= 300 AND /id < 304', options: 'oof', batchSize: 10 }));
+    const first = await c.take(4, (m) => m.header.command === 'sow');
+    expect(first.map((m) => JSON.parse(m.text).id).sort()).toEqual([300, 301, 302, 303]);
+    await c.request(H({ command: 'sow_and_subscribe', topic: 'orders', subscriptionId: 'r', queryId: 'r2', filter: '/id >= 302 AND /id < 306', options: 'oof,replace', batchSize: 10 }));
+    await c.nextOf('group_end');
+    await sync(c);
+    const after = c.pending();
+    expect(after.filter((m) => m.header.command === 'sow').map((m) => JSON.parse(m.text).id).sort()).toEqual([304, 305]);
+    expect(after.filter((m) => m.header.command === 'oof').map((m) => JSON.parse(m.text).id).sort()).toEqual([300, 301]);
+  });
+
   it('sow_delete by filter, keys and data, with matches and records_deleted, and oof deleted', async () => {
     const c = await connect('del');
     const watcher = await connect('del-watch');

@@ -30,8 +30,6 @@ import { Client } from '../client/client.js';
 import type { Message } from '../client/message.js';
 import type { MessageStream } from '../client/message-stream.js';
 import type {
-  ClientBookmarkStore,
-  ClientPublishStore,
   CommandLike,
   CommonParams,
   ConnectOptions,
@@ -144,10 +142,6 @@ export class HAClient extends Client {
     return this;
   }
 
-  /**
-   * Sets the publish store. Stores from runtime/store (which take bytes) are adapted so string bodies are
-   * encoded as UTF-8 once, when stored.
-   */
   /** Successful reconnections since construction (not counting connectAndLogon). */
   get reconnections(): number {
     return this.reconnectCount;

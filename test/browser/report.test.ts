@@ -84,19 +84,19 @@ async function readMatrix(page: Page): Promise<RenderedMatrix> {
       return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
     };
     const ownText = (el: Element) =>
-      [...el.childNodes]
+      Array.from(el.childNodes)
         .filter((n) => n.nodeType === Node.TEXT_NODE || (n as Element).tagName === 'CODE')
         .map((n) => n.textContent ?? '')
         .join('')
         .trim();
-    const header = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    const header = Array.from(table.querySelectorAll('thead th')).map((th) => th.textContent?.trim() ?? '');
     const rows: RenderedMatrix['rows'] = [];
-    for (const tr of table.querySelectorAll('tbody tr')) {
+    for (const tr of Array.from(table.querySelectorAll('tbody tr'))) {
       if (tr.classList.contains('group')) {
         rows.push({ group: tr.textContent?.trim() ?? '' });
         continue;
       }
-      const [first, ...cells] = [...tr.children];
+      const [first, ...cells] = Array.from(tr.children);
       rows.push({
         scenario: first?.querySelector('code')?.textContent ?? '',
         title: first?.querySelector('.detail')?.textContent ?? '',
@@ -193,7 +193,7 @@ describe(`conformance HTML report in headless Chromium${chromiumNote}`, () => {
 
         // Summary: one row per client with its counts.
         const summary = await page.locator('table.summary tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => [...tr.children].map((td, i) => (i === 0 ? td.firstChild?.textContent?.trim() : td.textContent?.trim()))),
+          trs.map((tr) => Array.from(tr.children).map((td, i) => (i === 0 ? td.firstChild?.textContent?.trim() : td.textContent?.trim()))),
         );
         expect(summary).toEqual([
           ['ours', 'tcp', '5', '0', '0', '0', '0'],

@@ -6,6 +6,7 @@ import type { AdapterErrorInfo, ReceivedMessage, Subscription } from '../types.j
 /** A Subscription whose messages the adapter pushes; ack/discard/close are delegated. */
 export class BufferedSubscription implements Subscription {
   readonly messages: ReceivedMessage[] = [];
+  private listener: ((message: ReceivedMessage) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -18,6 +19,12 @@ export class BufferedSubscription implements Subscription {
 
   push(message: ReceivedMessage): void {
     this.messages.push(message);
+    this.listener?.(message);
+  }
+
+  /** Calls `listener` for every message pushed from now on (the driver server forwards them at once). */
+  onPush(listener: (message: ReceivedMessage) => void): void {
+    this.listener = listener;
   }
 
   async ack(message: ReceivedMessage, options?: string): Promise<void> {

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ClientAdapter, ClientSession, ReceivedMessage, Subscription } from '../types.js';
 import { toErrorInfo } from '../scenarios/scenario.js';
+import { BufferedSubscription } from '../adapters/common.js';
 import { DRIVER_PROTOCOL_VERSION, type DriverLine, type Request } from './protocol.js';
 
 export interface ServeOptions {
@@ -64,9 +65,16 @@ export async function serveAdapter(adapter: ClientAdapter, input: Readable, outp
         return session(req.session).flush();
       case 'subscribe': {
         const sub = await session(req.session).subscribe(req.request);
+        // A `replace` may hand back the subscription it replaced: its messages keep flowing under the first handle.
+        const existing = [...subs.values()].find((e) => e.sub === sub);
+        if (existing) {
+          subs.set(req.sub, existing);
+          return { id: sub.id };
+        }
         const entry = { sub, refs: new Map<number, ReceivedMessage>() };
         subs.set(req.sub, entry);
-        // Forward buffered and future messages as events (the adapter's buffer is polled; in-process only).
+        // Forward buffered and future messages as events: at once for the suite's own buffered subscriptions,
+        // by polling the buffer for any other Subscription implementation.
         let forwarded = 0;
         const pump = () => {
           while (forwarded < sub.messages.length) {
@@ -77,8 +85,8 @@ export async function serveAdapter(adapter: ClientAdapter, input: Readable, outp
           }
         };
         pump();
-        const timer = setInterval(pump, 5);
-        timers.set(req.sub, timer);
+        if (sub instanceof BufferedSubscription) sub.onPush(pump);
+        else timers.set(req.sub, setInterval(pump, 5));
         return { id: sub.id };
       }
       case 'sow':
@@ -96,6 +104,7 @@ export async function serveAdapter(adapter: ClientAdapter, input: Readable, outp
       case 'unsubscribe': {
         const s = subscription(req.sub);
         stopPump(req.sub);
+        if (s.sub instanceof BufferedSubscription) s.sub.onPush(() => undefined);
         return s.sub.close();
       }
       case 'disconnect':

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium. AMPS_TS_CHROMIUM overrides the path (e.g. to check the skip/fail logic). */
+export const CHROMIUM_PATH = process.env.AMPS_TS_CHROMIUM || '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--headless',

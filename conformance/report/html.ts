@@ -18,10 +18,10 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem}
 th,td{border:1px solid #d0d5dd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f2f4f7;position:sticky;top:0}
-td.pass{background:#e6f4ea;color:#14532d}
-td.fail{background:#fde8e8;color:#7f1d1d;font-weight:600}
-td.known{background:#fff4e5;color:#7c4a03}
-td.na{background:#f5f5f5;color:#6b7280}
+.pass{background:#e6f4ea;color:#14532d}
+.fail{background:#fde8e8;color:#7f1d1d;font-weight:600}
+.known{background:#fff4e5;color:#7c4a03}
+.na{background:#f5f5f5;color:#6b7280}
 tr.group th{background:#e4e7ec}
 .detail{display:block;font-weight:400;font-size:.75rem;color:inherit;max-width:28rem;white-space:pre-wrap}
 .summary td{text-align:right}.summary td:first-child{text-align:left}

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { MOCK_CONFIG_SCHEMA } from './schema.js';
+import { DEFAULT_CONFIG_YAML } from './default-yaml.js';
 
 export type Duration = number | string;
 export type ByteSize = number | string;
@@ -133,7 +134,15 @@ let defaultCache: MockServerConfig | undefined;
 
 /** The embedded default configuration (the guide's topics plus the conformance suite's). */
 export function defaultConfig(): MockServerConfig {
-  defaultCache ??= readConfigFile(defaultConfigPath());
+  if (defaultCache === undefined) {
+    const path = defaultConfigPath();
+    if (existsSync(path)) defaultCache = readConfigFile(path);
+    else {
+      const data = parseYaml(DEFAULT_CONFIG_YAML) as unknown;
+      validateConfig(data, 'embedded default config');
+      defaultCache = data;
+    }
+  }
   return structuredClone(defaultCache);
 }
 

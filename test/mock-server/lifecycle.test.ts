@@ -1,6 +1,6 @@
 // Lifecycle, configuration, fault injection, cluster replication and the CLI.
 
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,9 +10,11 @@ import {
   MockConfigError,
   MockServer,
   defaultConfig,
+  defaultConfigPath,
   resolveConfig,
   runMockServerCli,
 } from '../../mock-server/index.js';
+import { DEFAULT_CONFIG_YAML } from '../../mock-server/config/default-yaml.js';
 import { RawTcpClient, RawWsClient, sleep } from './raw-clients.js';
 
 const H = (h: Record<string, unknown>) => h as unknown as Header;
@@ -48,6 +50,10 @@ describe('configuration', () => {
     expect(c.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['work', 'sample-queue']));
     expect(c.transports.map((t) => t.type).sort()).toEqual(['tcp', 'websocket']);
     expect(defaultConfig().name).toBe('amps-mock');
+  });
+
+  it('the embedded mirror of default.yaml is identical to the file', () => {
+    expect(DEFAULT_CONFIG_YAML).toBe(readFileSync(defaultConfigPath(), 'utf8'));
   });
 
   it('reads a YAML file and resolves durations and sizes', () => {

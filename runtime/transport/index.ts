@@ -23,4 +23,4 @@ export { TcpTransport } from './tcp.js';
 export { TlsTransport } from './tls.js';
 export { UnixTransport } from './unix.js';
 export { WebSocketTransport, closeCodeReason } from './ws.js';
-export { StreamTransport, MERGE_LIMIT_BYTES, DEFAULT_LINGER_SECONDS } from './stream.js';
+export { StreamTransport, DEFAULT_LINGER_SECONDS } from './stream.js';

@@ -1,11 +1,9 @@
 // Shared machinery of the byte-stream transports (tcp, tcps, unix): `amps` length-prefixed framing over a
 // node:net (or node:tls) socket.
 //
-// Outgoing: send() encodes the frame at once (one buffer per frame: prefix, header and body written into it
-// directly, no string concatenation of bodies) and queues it; the queue is flushed once per event-loop turn
-// (setImmediate), so a publish loop ends in ONE socket write per turn. Small batches are merged into one buffer
-// and written with one write() call; a batch above MERGE_LIMIT_BYTES is written corked (one writev) to avoid
-// copying large bodies twice.
+// Outgoing: send() encodes the frame at once into the turn's FrameBuffer (prefix, header and body written in
+// place, no string concatenation of bodies, no buffer per frame); the buffer is flushed once per event-loop turn
+// (setImmediate), so a publish loop ends in ONE socket write per turn.
 //
 // Incoming: socket chunks feed a FrameDecoder; each frame is parsed (sow batches expanded) and delivered.
 // A corrupt or oversized frame closes the connection with StreamException (to onClose); it never throws out
@@ -23,14 +21,11 @@ import {
   StreamException,
   TimedOutException,
 } from '../../generated/errors.js';
-import { FrameDecoder, encodeFrame, parseFrame } from '../wire/tcp-framing.js';
+import { FrameBuffer, FrameDecoder, parseFrame } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
 import type { ParsedUri } from './uri.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import type { RawFilter, Transport, TransportOptions } from './transport.js';
-
-/** Batches up to this size are merged into one buffer (one write() call); larger ones are written corked. */
-export const MERGE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** SO_LINGER default of the official clients: 10 s. */
 export const DEFAULT_LINGER_SECONDS = 10;
@@ -55,8 +50,7 @@ export abstract class StreamTransport implements Transport {
   private state: State = 'idle';
   private socket: Socket | undefined;
   private readonly decoder: FrameDecoder;
-  private queue: Uint8Array[] = [];
-  private queuedBytes = 0;
+  private readonly out = new FrameBuffer();
   private flushScheduled = false;
   private rawFilter: RawFilter | undefined;
   private readonly messageListeners = new Set<(m: InboundMessage) => void>();
@@ -85,7 +79,7 @@ export abstract class StreamTransport implements Transport {
   }
 
   get bufferedAmount(): number {
-    return this.queuedBytes + (this.socket?.writableLength ?? 0);
+    return this.out.length + (this.socket?.writableLength ?? 0);
   }
 
   async connect(): Promise<void> {
@@ -237,10 +231,8 @@ export abstract class StreamTransport implements Transport {
     if (this.state !== 'open') {
       throw new DisconnectedException(`not connected to ${this.describeTarget()} (state ${this.state})`);
     }
-    const frame = encodeFrame(header, body);
-    if (this.rawFilter !== undefined) this.callRawFilter(frame, true);
-    this.queue.push(frame);
-    this.queuedBytes += frame.length;
+    const frame = this.out.append(header, body);
+    if (this.rawFilter !== undefined) this.callRawFilter(frame.slice(), true);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -251,22 +243,10 @@ export abstract class StreamTransport implements Transport {
   protected flush(): void {
     this.flushScheduled = false;
     const socket = this.socket;
-    const queue = this.queue;
-    const total = this.queuedBytes;
-    if (queue.length === 0) return;
-    this.queue = [];
-    this.queuedBytes = 0;
+    if (this.out.length === 0) return;
+    const bytes = this.out.take();
     if (socket === undefined || socket.destroyed || !socket.writable) return;
-    const done = () => this.checkDrainWaiters();
-    if (queue.length === 1) {
-      socket.write(queue[0], done);
-    } else if (total <= MERGE_LIMIT_BYTES) {
-      socket.write(Buffer.concat(queue, total), done);
-    } else {
-      socket.cork();
-      for (let i = 0; i < queue.length; i++) socket.write(queue[i], i === queue.length - 1 ? done : undefined);
-      socket.uncork();
-    }
+    socket.write(bytes, () => this.checkDrainWaiters());
   }
 
   whenDrained(threshold = 0): Promise<void> {
@@ -378,8 +358,7 @@ export abstract class StreamTransport implements Transport {
     if (this.state === 'closed') return;
     this.closeError ??= err;
     this.state = 'closing';
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.out.take();
     this.socket?.destroy();
   }
 
@@ -387,8 +366,7 @@ export abstract class StreamTransport implements Transport {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     const wasClosed = this.state === 'closed';
     this.state = 'closed';
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.out.take();
     this.checkDrainWaiters();
     this.resolveClosed?.();
     if (wasClosed) return;

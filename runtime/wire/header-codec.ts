@@ -132,6 +132,31 @@ export interface EncodeOptions {
   readonly server?: boolean;
 }
 
+/** Per property: the field and its pre-built `"key":` prefixes for each direction (built once, used per message). */
+interface FieldKeys {
+  readonly field: HeaderFieldInfo;
+  readonly client: string;
+  readonly server: string | undefined;
+}
+
+const FIELD_KEYS = new Map<string, FieldKeys>();
+for (const field of HEADER_FIELD_BY_NAME.values()) {
+  FIELD_KEYS.set(field.name, {
+    field,
+    client: `"${field.wireKey}":`,
+    server: field.serverKey === undefined ? undefined : `"${field.serverKey}":`,
+  });
+}
+
+function requireKeys(name: string): FieldKeys {
+  const k = FIELD_KEYS.get(name);
+  if (k === undefined) throw new Error(`generated header table lacks '${name}'`);
+  return k;
+}
+
+const COMMAND_KEYS = requireKeys('command');
+const SEQUENCE_KEYS = requireKeys('sequence');
+
 /**
  * Encodes a header as compact JSON text: `c` first, `s` second (never last: the official JS client re-reads
  * `"s":<digits>,` from the raw text), integers and `s` as bare numbers, everything else as JSON strings.
@@ -140,53 +165,42 @@ export function encodeHeader(header: Header, options?: EncodeOptions): string {
   const server = options?.server === true;
   const h = header as Record<string, HeaderValue | Record<string, HeaderValue> | undefined>;
   let out = '{';
-  let first = true;
-  const put = (key: string, value: string) => {
-    out += first ? `"${key}":${value}` : `,"${key}":${value}`;
-    first = false;
-  };
+  let sep = '';
   const command = h.command;
   if (command !== undefined) {
     // A server delivers publishes as `p` (the spelling the C client special-cases and the JS client accepts).
     const wire = server && command === 'publish' ? 'p' : String(command);
-    put(keyFor(COMMAND_FIELD, server) ?? 'c', encodeString(wire));
+    out += (server ? COMMAND_KEYS.server : COMMAND_KEYS.client) + encodeString(wire);
+    sep = ',';
   }
   const sequence = h.sequence;
-  if (sequence !== undefined) put(keyFor(SEQUENCE_FIELD, server) ?? 's', encodeSequence(sequence as HeaderValue));
+  if (sequence !== undefined) {
+    out += sep + (server ? SEQUENCE_KEYS.server : SEQUENCE_KEYS.client) + encodeSequence(sequence as HeaderValue);
+    sep = ',';
+  }
   for (const name in h) {
     if (name === 'command' || name === 'sequence' || name === 'extras') continue;
     const value = h[name];
     if (value === undefined || value === null) continue;
-    const field = HEADER_FIELD_BY_NAME.get(name);
-    if (field === undefined) {
+    const keys = FIELD_KEYS.get(name);
+    if (keys === undefined) {
       throw new TypeError(`unknown header property '${name}' (use extras for wire keys the spec does not know)`);
     }
-    const key = keyFor(field, server);
-    if (key === undefined) continue;
-    put(key, encodeValue(field, value as HeaderValue));
+    const prefix = server ? keys.server : keys.client;
+    if (prefix === undefined) continue;
+    out += sep + prefix + encodeValue(keys.field, value as HeaderValue);
+    sep = ',';
   }
   const extra = header.extras;
   if (extra !== undefined && !server) {
     for (const key in extra) {
       const value = extra[key];
       if (value === undefined || value === null) continue;
-      put(encodeString(key).slice(1, -1), encodeLoose(value));
+      out += sep + encodeString(key) + ':' + encodeLoose(value);
+      sep = ',';
     }
   }
   return out + '}';
-}
-
-const COMMAND_FIELD = requireField('command');
-const SEQUENCE_FIELD = requireField('sequence');
-
-function requireField(name: string): HeaderFieldInfo {
-  const f = HEADER_FIELD_BY_NAME.get(name);
-  if (f === undefined) throw new Error(`generated header table lacks '${name}'`);
-  return f;
-}
-
-function keyFor(field: HeaderFieldInfo, server: boolean): string | undefined {
-  return server ? field.serverKey : field.wireKey;
 }
 
 function encodeValue(field: HeaderFieldInfo, value: HeaderValue): string {

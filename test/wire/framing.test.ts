@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { FrameDecoder, encodeFrame, encodeSowBatch, parseFrame } from '../../runtime/wire/tcp-framing.js';
+import { FrameBuffer, FrameDecoder, encodeFrame, encodeSowBatch, parseFrame } from '../../runtime/wire/tcp-framing.js';
 import {
   WsCommandAssembler,
   WsInboundParser,
@@ -180,3 +180,22 @@ describe('WebSocket server -> client', () => {
   });
 });
 
+
+describe('FrameBuffer', () => {
+  it('encodes frames back to back exactly as encodeFrame does, growing past its capacity', () => {
+    const fb = new FrameBuffer(16);
+    const inputs: Array<[Parameters<typeof encodeFrame>[0], string | Uint8Array | undefined]> = [
+      [{ command: 'publish', topic: 'orders' }, '{"id":1}'],
+      [{ command: 'publish', topic: 'ünï' }, '{"name":"😀 ü"}'],
+      [{ command: 'ack', commandId: 'x' }, undefined],
+      [{ command: 'publish', topic: 'big' }, new Uint8Array(100_000).fill(7)],
+    ];
+    const views = inputs.map(([h, b]) => fb.append(h, b).slice());
+    const expected = inputs.map(([h, b]) => encodeFrame(h, b));
+    expect(views).toEqual(expected);
+    const taken = fb.take();
+    expect(Buffer.from(taken).equals(Buffer.concat(expected))).toBe(true);
+    expect(fb.length).toBe(0);
+    expect(collect([taken]).map((p) => parseFrame(p)[0].header.topic)).toEqual(['orders', 'ünï', undefined, 'big']);
+  });
+});

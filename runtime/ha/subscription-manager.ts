@@ -14,7 +14,7 @@
 
 import type { Header } from '../../generated/header-fields.js';
 import { DisconnectedException } from '../../generated/errors.js';
-import { MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
+import { EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
 import type { Client } from '../client/client.js';
 import type { Message } from '../client/message.js';
 import type { CommandLike, MessageHandler, SubscriptionManager } from '../client/types.js';
@@ -47,6 +47,9 @@ interface Tracked {
 interface BookmarkCell {
   last: string | undefined;
 }
+
+/** What building a resubscribe command needs from the client (structural: an HAClient fits too). */
+type BookmarkStoreOwner = Pick<Client, 'getBookmarkStore'>;
 
 const BOOKMARK_COMMANDS = new Set(['subscribe', 'delta_subscribe']);
 
@@ -122,7 +125,7 @@ export class DefaultSubscriptionManager implements SubscriptionManager {
   }
 
   /** The command that would be re-sent for a subscription (for inspection and tests). */
-  resubscribeCommand(subId: string, client: Client): CommandLike | undefined {
+  resubscribeCommand(subId: string, client: BookmarkStoreOwner): CommandLike | undefined {
     const e = this.subs.get(subId);
     return e === undefined ? undefined : this.buildCommand(e, client);
   }
@@ -161,7 +164,7 @@ export class DefaultSubscriptionManager implements SubscriptionManager {
     }
   }
 
-  private buildCommand(e: Tracked, client: Client): CommandLike {
+  private buildCommand(e: Tracked, client: BookmarkStoreOwner): CommandLike {
     const h = { ...e.header } as Header & Record<string, unknown>;
     delete h.commandId;
     delete h.queryId;
@@ -185,13 +188,21 @@ export class DefaultSubscriptionManager implements SubscriptionManager {
   }
 
   /**
-   * Where a bookmark subscription resumes. With a bookmark store: MOST_RECENT (the client substitutes the
-   * store's recovery point), or the original range (the client moves its start to the recovery point). Without
-   * one: after the last bookmark the handler received (the original bookmark when it received none).
+   * Where a bookmark subscription resumes:
+   * - a bookmark store with a recovery point for the subscription: MOST_RECENT (the client substitutes the
+   *   point), or the original range (the client moves its start to the point);
+   * - otherwise, after the last bookmark the handler received (no store, or a store that knows nothing yet,
+   *   e.g. messages not discarded);
+   * - otherwise (nothing received yet) the original bookmark: NOW stays NOW rather than becoming EPOCH.
    */
-  private resumeBookmark(original: string, e: Tracked, client: Client): string {
+  private resumeBookmark(original: string, e: Tracked, client: BookmarkStoreOwner): string {
     const range = parseBookmarkRange(original);
-    if (client.getBookmarkStore() !== undefined) return range === undefined ? MOST_RECENT : original;
+    const store = client.getBookmarkStore();
+    if (store !== undefined) {
+      const point = store.getMostRecent(e.subId);
+      if (point !== undefined && point !== '' && point !== EPOCH) return range === undefined ? MOST_RECENT : original;
+      if (original === MOST_RECENT || original === EPOCH) return original;
+    }
     const last = e.cell.last;
     if (last === undefined) return original;
     if (range !== undefined) return `(${last}:${range.end}${range.endInclusive ? ']' : ')'}`;

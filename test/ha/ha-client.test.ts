@@ -465,3 +465,28 @@ describe('publish gap', () => {
     expect(c.uri).toContain(`:${a.port('tcp')}/`);
   });
 });
+
+describe('bookmark resume points', () => {
+  it('a NOW subscription that received nothing resubscribes at NOW, not EPOCH (even with a bookmark store)', async () => {
+    const s = await server();
+    for (let i = 0; i < 3; i++) s.publish('now-topic', `{"old":${i}}`);
+    const c = HAClient.createMemoryBacked('now-sub', {
+      serverChooser: new DefaultServerChooser().add(s.uri('tcp')),
+      delayStrategy: new FixedDelayStrategy(10),
+    });
+    cleanups.push(() => c.close());
+    await c.connectAndLogon();
+    const got: string[] = [];
+    await c.bookmarkSubscribe((m) => got.push(m.data), 'now-topic', '0|1|', undefined, { subId: 'now-sub' });
+    const manager = c.getSubscriptionManager() as DefaultSubscriptionManager;
+    expect(manager.resubscribeCommand('now-sub', c)?.header.bookmark).toBe('0|1|');
+    s.dropAllConnections();
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'reconnection');
+    s.publish('now-topic', '{"new":1}');
+    await waitFor(() => got.length === 1, 'the new message');
+    await sleep(50);
+    expect(got).toEqual(['{"new":1}']);
+    // after a delivery (not discarded: the store has no point), it resumes after the last delivered bookmark
+    expect(manager.resubscribeCommand('now-sub', c)?.header.bookmark).toMatch(/^\d+\|\d+\|$/);
+  });
+});

@@ -176,16 +176,24 @@ export const queueScenarios: Scenario[] = [
   {
     id: 'queues.auto-ack-batching',
     group: 'queues',
-    title: 'auto-ack with batch size 3 and max_backlog=3 consumes 9 messages and leaves the queue empty',
+    title: 'auto-ack with batch size 3 and max_backlog=3 consumes 9 messages in fewer than 9 acks and leaves the queue empty',
     requires: ['publish', 'subscribe', 'queue', 'auto-ack', 'filter'],
     needs: ['queue'],
     async run(ctx) {
       await publishN(ctx, 9);
-      const c = await ctx.connect({ autoAck: true, ackBatchSize: 3, ackTimeoutMs: 200 });
+      // Through a recording proxy, so that on TCP (plain JSON headers) the acks on the wire can be counted.
+      const proxy = await ctx.proxy();
+      const c = await ctx.connect({ uri: proxy.rewrite(ctx.uri()), autoAck: true, ackBatchSize: 3, ackTimeoutMs: 200 });
+      proxy.record();
       const sub = await c.subscribe(queueSub(ctx, 3));
       const got = await ctx.waitFor(sub, isDelivery, 9, 'deliveries (only possible if acks flow)', 5000);
       checkSameSet(got.map(n), range(1, 9), 'messages');
       await ctx.settle(400);
+      if (ctx.adapter.transport === 'tcp') {
+        const acks = proxy.countSent('"sow_delete"');
+        check(acks > 0 && acks < 9, `expected the 9 acknowledgements batched into fewer than 9 sow_delete commands, saw ${acks}`);
+        ctx.note(`${acks} sow_delete command(s) for 9 messages`);
+      }
       await sub.close();
       await checkDrained(ctx, 'after auto-ack');
     },

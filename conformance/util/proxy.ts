@@ -16,6 +16,8 @@ export class FaultProxy {
   private held: Array<() => void> = [];
   /** Connections accepted so far. */
   accepted = 0;
+  /** Client → server bytes, kept while `record` is on (to count commands on an unencrypted TCP connection). */
+  private upstreamBytes: Buffer[] | undefined;
 
   private constructor(private readonly upstreamHost: string, private readonly upstreamPort: number) {
     this.server = net.createServer((client) => this.onConnection(client));
@@ -44,6 +46,20 @@ export class FaultProxy {
 
   get connections(): number {
     return this.pairs.size;
+  }
+
+  /** Starts keeping the bytes clients send (from now on). */
+  record(): void {
+    this.upstreamBytes = [];
+  }
+
+  /** How often `text` occurs in the bytes clients sent since `record()` (TCP `amps` headers are plain JSON). */
+  countSent(text: string): number {
+    const all = Buffer.concat(this.upstreamBytes ?? []);
+    const needle = Buffer.from(text);
+    let n = 0;
+    for (let i = all.indexOf(needle); i >= 0; i = all.indexOf(needle, i + needle.length)) n++;
+    return n;
   }
 
   freeze(on = true): void {
@@ -88,12 +104,13 @@ export class FaultProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    this.pipe(client, upstream);
-    this.pipe(upstream, client);
+    this.pipe(client, upstream, true);
+    this.pipe(upstream, client, false);
   }
 
-  private pipe(from: net.Socket, to: net.Socket): void {
+  private pipe(from: net.Socket, to: net.Socket, fromClient: boolean): void {
     from.on('data', (chunk: Buffer) => {
+      if (fromClient) this.upstreamBytes?.push(chunk);
       if (this.frozen) {
         // Hold the bytes (and stop reading) until thawed; nothing is lost, nothing is delivered.
         from.pause();

@@ -5,7 +5,7 @@ import { OursAdapter } from './ours.js';
 import { OfficialAdapter } from './official.js';
 import { DriverAdapter, type DriverAdapterOptions } from './driver.js';
 
-export { OursAdapter } from './ours.js';
+export { OursAdapter, OURS_CAPABILITIES } from './ours.js';
 export { OfficialAdapter, OFFICIAL_CAPABILITIES } from './official.js';
 export { DriverAdapter, type DriverAdapterOptions } from './driver.js';
 export { BufferedSubscription, DisconnectLatch, NamedStores, mapBookmark } from './common.js';

@@ -27,7 +27,7 @@ import type {
 import { AdapterError } from '../types.js';
 import { BufferedSubscription, DisconnectLatch, NamedStores, compact, mapBookmark, normaliseCommand } from './common.js';
 
-export const CAPABILITIES_OF_OURS: readonly Capability[] = [
+export const OURS_CAPABILITIES: readonly Capability[] = [
   'publish',
   'subscribe',
   'filter',
@@ -288,7 +288,7 @@ class OursSession implements ClientSession {
 export class OursAdapter implements ClientAdapter {
   readonly id: string;
   readonly description: string;
-  readonly capabilities: ReadonlySet<Capability> = new Set(CAPABILITIES_OF_OURS);
+  readonly capabilities: ReadonlySet<Capability> = new Set(OURS_CAPABILITIES);
   readonly bookmarkStores = new NamedStores(() => new runtime.MemoryBookmarkStore());
   readonly publishStores = new NamedStores(() => new runtime.MemoryPublishStore());
   private storeDir: string | undefined;

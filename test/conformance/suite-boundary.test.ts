@@ -10,7 +10,7 @@ import type { Target } from '../../conformance/targets/target.js';
 import { runAdapter } from '../../conformance/runner.js';
 import { SCENARIOS, selectScenarios } from '../../conformance/scenarios/index.js';
 import { loadKnownDifferences } from '../../conformance/known-differences.js';
-import { CAPABILITIES_OF_OURS } from '../../conformance/adapters/ours.js';
+import { OURS_CAPABILITIES } from '../../conformance/adapters/ours.js';
 
 let target: Target;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('conformance: our client through the JSON-lines driver process', () => 
 
   it('announces our client and its capabilities', () => {
     expect(driver.id).toBe('driver:ours');
-    expect([...driver.capabilities].sort()).toEqual([...CAPABILITIES_OF_OURS].sort());
+    expect([...driver.capabilities].sort()).toEqual([...OURS_CAPABILITIES].sort());
   });
 
   it('passes every scenario across the process boundary', { timeout: 90_000 }, async () => {

@@ -38,10 +38,15 @@ function countFrame(n: number): Uint8Array {
  * the official JS client's rule too: its json helper produces strings, and bytes it is given go as binary.
  */
 export function encodeWsCommand(header: Header, body?: WsFrame): WsFrame[] {
-  const hasBody = body !== undefined && (typeof body === 'string' ? body.length > 0 : body.length > 0);
+  const hasBody = body !== undefined && body.length > 0;
   const headerText = encodeHeader(header);
-  return hasBody ? [countFrame(2), headerText, body] : [countFrame(1), headerText];
+  return hasBody ? [COUNT_TWO, headerText, body] : [COUNT_ONE, headerText];
 }
+
+// Shared, never mutated by us; WebSocket implementations copy a frame before masking it (the ws package treats
+// typed-array views as read-only), so one instance serves every command.
+const COUNT_ONE = countFrame(1);
+const COUNT_TWO = countFrame(2);
 
 function asText(frame: WsFrame): string {
   return typeof frame === 'string' ? frame : decoder.decode(frame);

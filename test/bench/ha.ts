@@ -196,6 +196,18 @@ async function benchPublish(count: number, bodyBytes: number): Promise<Row[]> {
       },
     },
     { name: 'HAClient, no store', fraction: 1, make: () => ha() },
+    {
+      name: 'Client + memory store (no HA)',
+      fraction: 1,
+      make: async () => {
+        const c = new Client(`bench-plain-store-${run++}`);
+        const store = new MemoryPublishStore<Header>();
+        c.setPublishStore(store);
+        await c.connect(uri);
+        await c.logon();
+        return { client: c, done: () => c.publishFlush(120_000), close: () => c.disconnect() };
+      },
+    },
     { name: 'HAClient + memory store', fraction: 1, make: () => ha(() => new MemoryPublishStore<Header>()) },
     { name: 'HAClient + file store (fsync never)', fraction: 1, make: () => ha(file('never')) },
     { name: 'HAClient + file store (fsync interval 100 ms)', fraction: 1, make: () => ha(file('interval')) },

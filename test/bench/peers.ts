@@ -106,13 +106,18 @@ export async function startWsPeer(mode: PeerMode): Promise<Peer> {
     const link: Link = {
       send: (header, body) => sendFrames(encodeWsServerMessage(header, body, assembler.bodyType ?? 'text')),
       sendMany: (header, body, count) => {
-        const frames = encodeWsServerMessage(header, body, assembler.bodyType ?? 'text');
+        // Pre-built raw WebSocket frames written straight to the socket: the peer must not be the bottleneck.
+        const one = Buffer.concat(encodeWsServerMessage(header, body, assembler.bodyType ?? 'text').map(rawWsFrame));
+        const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+        const perChunk = Math.max(1, Math.floor((1 << 20) / one.length));
         let left = count;
         const pump = () => {
           while (left > 0) {
-            sendFrames(frames);
-            left--;
-            if (ws.bufferedAmount > 8 << 20) return void setImmediate(pump);
+            const n = Math.min(perChunk, left);
+            const chunk = Buffer.allocUnsafe(one.length * n);
+            for (let i = 0; i < n; i++) chunk.set(one, i * one.length);
+            left -= n;
+            if (!socket.write(chunk)) return void socket.once('drain', pump);
           }
         };
         pump();
@@ -147,4 +152,19 @@ export async function startWsPeer(mode: PeerMode): Promise<Peer> {
 export function jsonBody(size: number): string {
   const base = '{"id":1,"symbol":"ROL","pad":""}';
   return base.slice(0, -2) + 'x'.repeat(Math.max(0, size - base.length)) + '"}';
+}
+
+/** One unmasked server-to-client WebSocket frame (RFC 6455): FIN, opcode text or binary, length, payload. */
+function rawWsFrame(frame: WsFrame): Buffer {
+  const payload = typeof frame === 'string' ? Buffer.from(frame, 'utf8') : Buffer.from(frame);
+  const opcode = typeof frame === 'string' ? 0x1 : 0x2;
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff]) : (() => {
+    const h = Buffer.alloc(10);
+    h[0] = 0x80 | opcode;
+    h[1] = 127;
+    h.writeBigUInt64BE(BigInt(len), 2);
+    return h;
+  })();
+  return Buffer.concat([head, payload]);
 }

@@ -193,7 +193,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       this.queueList.push(queue);
     }
     this.rebuildFromLog();
-    this.persistedTimer = setInterval(() => this.sendSubscriptionPersistedAcks(), config.persistedAckIntervalMs);
+    this.persistedTimer = setInterval(() => this.guard(() => this.sendSubscriptionPersistedAcks()), config.persistedAckIntervalMs);
     this.persistedTimer.unref?.();
   }
 
@@ -222,6 +222,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.emit('log', line);
   }
 
+  /** Runs timer work so that no exception can escape into the event loop. */
+  guard(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.log(`internal error: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
   /** Stops the timers (server stopped); data is kept. */
   suspend(): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
@@ -234,7 +243,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** Restarts the timers after suspend(). */
   resume(): void {
     this.suspend();
-    this.persistedTimer = setInterval(() => this.sendSubscriptionPersistedAcks(), this.config.persistedAckIntervalMs);
+    this.persistedTimer = setInterval(() => this.guard(() => this.sendSubscriptionPersistedAcks()), this.config.persistedAckIntervalMs);
     this.persistedTimer.unref?.();
     this.scheduleExpiry();
     this.scheduleLeases();
@@ -578,7 +587,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     if (next === Infinity || next >= this.leaseAt) return;
     if (this.leaseTimer) clearTimeout(this.leaseTimer);
     this.leaseAt = next;
-    this.leaseTimer = setTimeout(() => {
+    this.leaseTimer = setTimeout(() => this.guard(() => {
       this.leaseTimer = undefined;
       this.leaseAt = Infinity;
       const now = this.clock.now();
@@ -591,7 +600,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         this.dispatchQueue(q);
       }
       this.scheduleLeases();
-    }, Math.max(1, next - this.clock.now()));
+    }), Math.max(1, next - this.clock.now()));
     this.leaseTimer.unref?.();
   }
 
@@ -604,7 +613,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     if (next === undefined || next >= this.expiryAt) return;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryAt = next;
-    this.expiryTimer = setTimeout(() => {
+    this.expiryTimer = setTimeout(() => this.guard(() => {
       this.expiryTimer = undefined;
       this.expiryAt = Infinity;
       try {
@@ -613,7 +622,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         this.log(`sow expiration failed: ${(err as Error).message}`);
       }
       this.scheduleExpiry();
-    }, Math.max(1, next - this.clock.now()));
+    }), Math.max(1, next - this.clock.now()));
     this.expiryTimer.unref?.();
   }
 

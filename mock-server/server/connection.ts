@@ -91,10 +91,28 @@ export abstract class Connection {
     this.handlers = handlers;
   }
 
-  /** Sends one message (never a sow batch). `body` may be shared across connections. */
-  abstract send(header: Header, body?: OutBody): void;
-  /** Sends one sow batch (TCP: one frame; WS: header then record header/body pairs). */
-  abstract sendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void;
+  /** Sends one message (never a sow batch). `body` may be shared across connections. Never throws. */
+  send(header: Header, body?: OutBody): void {
+    if (this.closed) return;
+    try {
+      this.doSend(header, body);
+    } catch (err) {
+      this.handlers?.protocolError(new Error(`cannot send ${String(header.command)}: ${(err as Error).message}`), false);
+    }
+  }
+
+  /** Sends one sow batch (TCP: one frame; WS: header then record header/body pairs). Never throws. */
+  sendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
+    if (this.closed) return;
+    try {
+      this.doSendSowBatch(batchHeader, records);
+    } catch (err) {
+      this.handlers?.protocolError(new Error(`cannot send a sow batch: ${(err as Error).message}`), false);
+    }
+  }
+
+  protected abstract doSend(header: Header, body?: OutBody): void;
+  protected abstract doSendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void;
   /** Unsent bytes queued for this client. */
   abstract get outboundBytes(): number;
   protected abstract pauseReading(): void;
@@ -249,8 +267,7 @@ export class TcpConnection extends Connection {
     this.checkBackpressure();
   }
 
-  send(header: Header, body?: OutBody): void {
-    if (this.closed) return;
+  protected doSend(header: Header, body?: OutBody): void {
     const bytes = bodyBytes(body);
     const c = header.command;
     const h =
@@ -259,8 +276,7 @@ export class TcpConnection extends Connection {
     if (bytes.length > 0) this.write(bytes);
   }
 
-  sendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
-    if (this.closed) return;
+  protected doSendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
     const parts: Uint8Array[] = [];
     let total = 0;
     const head = Buffer.from(encodeHeader({ ...batchHeader, batchSize: records.length }, { server: true }));
@@ -392,8 +408,7 @@ export class WsConnection extends Connection {
     return this.bodyType === 'text' ? bodyText(body) : bodyBytes(body);
   }
 
-  send(header: Header, body?: OutBody): void {
-    if (this.closed) return;
+  protected doSend(header: Header, body?: OutBody): void {
     const c = header.command;
     const len = bodyBytes(body).length;
     if (c === 'publish' || c === 'p' || c === 'oof') {
@@ -405,8 +420,7 @@ export class WsConnection extends Connection {
     if (len > 0) this.frame(this.bodyFrame(body as OutBody));
   }
 
-  sendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
-    if (this.closed) return;
+  protected doSendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
     this.frame(encodeHeader({ ...batchHeader, batchSize: records.length }, { server: true }));
     let i = 0;
     for (const r of records) {

@@ -302,12 +302,12 @@ export class Session implements SessionLike {
     if (this.ackConflationMs <= 0) {
       this.persistedImmediate = setImmediate(() => {
         this.persistedImmediate = undefined;
-        this.flushPersisted();
+        this.broker.guard(() => this.flushPersisted());
       });
     } else {
       this.persistedTimer = setTimeout(() => {
         this.persistedTimer = undefined;
-        this.flushPersisted();
+        this.broker.guard(() => this.flushPersisted());
       }, this.ackConflationMs);
       this.persistedTimer.unref?.();
     }
@@ -730,7 +730,7 @@ export class Session implements SessionLike {
     this.heartbeatMs = ms;
     this.conn.lastReceived = Date.now();
     const tick = Math.max(20, Math.min(1000, Math.floor(ms / 4)));
-    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), tick);
+    this.heartbeatTimer = setInterval(() => this.broker.guard(() => this.checkHeartbeat()), tick);
     this.heartbeatTimer.unref?.();
   }
 

@@ -1,21 +1,20 @@
 // Children store into file stores as fast as they can and are SIGKILLed mid-stream; everything they reported
 // as done must be there after reopening.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FilePublishStore, LoggedBookmarkStore } from '../../runtime/store/index.js';
 import { parseBookmark } from '../../runtime/wire/bookmark.js';
-import { bodyFor } from './fixtures/publish-child.js';
-import { runAndKill } from './fixtures/run-and-kill.js';
+import { bodyFor } from './fixtures/crash-common.js';
+import { crashTestDir, runAndKill } from './fixtures/run-and-kill.js';
 
 const publishChild = fileURLToPath(new URL('./fixtures/publish-child.ts', import.meta.url));
 const bookmarkChild = fileURLToPath(new URL('./fixtures/bookmark-child.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amps-crash-'));
+  dir = fs.mkdtempSync(path.join(crashTestDir(), 'amps-crash-'));
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -51,7 +50,7 @@ it('publish store: no message reported as stored is lost when the process is SIG
     expect(store.lastSequence() >= everStored[everStored.length - 1]!).toBe(true);
     await store.close();
   }
-}, 150_000);
+}, 400_000);
 
 it('bookmark store: discards reported before a SIGKILL survive, and MOST_RECENT never goes behind them', async () => {
   const file = path.join(dir, 'crash.bm');
@@ -78,4 +77,4 @@ it('bookmark store: discards reported before a SIGKILL survive, and MOST_RECENT 
     }
     await store.close();
   }
-}, 150_000);
+}, 400_000);

@@ -66,6 +66,8 @@ export interface Subscription {
   noEmpties: boolean;
   /** A bookmark subscription with a range end: false once an entry is past it. */
   inRange: ((e: TxEntry) => boolean) | undefined;
+  /** Called once when a live entry is past the range end (the session acks `completed` and drops it). */
+  rangeDone?: (() => void) | undefined;
   /** Periodic `persisted` acks with the log position (bookmark subscriptions that asked for them). */
   persistedAcks: boolean;
   lastPersistedBookmark: string | undefined;
@@ -413,7 +415,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     let deltaCache: Map<boolean, { data: Uint8Array; empty: boolean }> | undefined;
     for (const sub of subs) {
       if (sub.paused || sub.session.closed) continue;
-      if (sub.inRange && meta.entry && !sub.inRange(meta.entry)) continue;
+      if (sub.inRange && meta.entry && !sub.inRange(meta.entry)) {
+        const done = sub.rangeDone;
+        sub.rangeDone = undefined;
+        // Not while iterating the topic's subscription list.
+        if (done) queueMicrotask(() => this.guard(done));
+        continue;
+      }
       const decision = meta.isSow
         ? decideUpdate(sub.filter, previous, doc)
         : sub.filter === undefined || sub.filter.matches(doc)

@@ -5,7 +5,7 @@
 import type { Header } from '../../generated/header-fields.js';
 import { COMMAND_SPECS, commandFromWire, isCommandName, type CommandName, type CommandSpec } from '../../generated/commands.js';
 import { Reasons } from '../../generated/errors.js';
-import { clientNameHash, formatBookmark, splitBookmarkList } from '../../runtime/wire/bookmark.js';
+import { clientNameHash, formatBookmark, parseBookmarkRange, splitBookmarkList } from '../../runtime/wire/bookmark.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 import type { SowRecord as WireSowRecord } from '../../runtime/wire/tcp-framing.js';
 import {
@@ -460,10 +460,21 @@ export class Session implements SessionLike {
         return;
       }
       sub.inRange = (e) => plan.inRange(e);
+      sub.rangeDone = () => {
+        // A range whose end lies in the future: the end was reached live.
+        if (this.subscriptions.get(subId) === sub) {
+          this.subscriptions.delete(subId);
+          this.broker.removeSubscription(sub);
+        }
+        if (acks.has('completed')) this.ack(h, 'completed', { ...ids, bookmark: this.broker.txlog.lastLogBookmark ?? position } as Partial<Header>);
+      };
       sub.persistedAcks = acks.has('persisted');
       this.subscriptions.set(subId, sub);
       this.broker.addSubscription(sub);
-      if (acks.has('completed')) this.ack(h, 'completed', { ...ids, bookmark: position } as Partial<Header>);
+      // A range ending in the future is completed when its end is reached (rangeDone), not after the replay.
+      if (acks.has('completed') && parseBookmarkRange(bookmark) === undefined) {
+        this.ack(h, 'completed', { ...ids, bookmark: position } as Partial<Header>);
+      }
       return;
     }
 

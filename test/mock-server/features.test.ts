@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Header } from '../../generated/header-fields.js';
 import { MockServer, type MockServerConfig } from '../../mock-server/index.js';
+import { millisToTimestampBookmark } from '../../runtime/wire/bookmark.js';
 import { RawTcpClient, RawWsClient } from './raw-clients.js';
 
 const H = (h: Record<string, unknown>) => h as unknown as Header;
@@ -55,6 +56,28 @@ describe('options', () => {
     p.send(H({ command: 'p', topic: 'r' }), '{"i":6}');
     const live = await c.nextOf('publish');
     expect(live.header.subscriptionIds).toBe('all');
+  });
+
+  it('a range ending in the future goes live and completes when its end is reached', async () => {
+    const s = await start({ transactionLog: { topics: ['.*'] } });
+    const p = await tcp(s, 'frange-pub');
+    p.send(H({ command: 'p', topic: 'fr' }), '{"i":1}');
+    await p.request(H({ command: 'flush' }));
+    const c = await tcp(s, 'frange-sub');
+    const end = millisToTimestampBookmark(Date.now() + 2000);
+    c.send(H({ command: 'subscribe', topic: 'fr', commandId: 'rg', subscriptionId: 'rg', bookmark: `[0:${end}]`, ackType: 'processed,completed' }));
+    await c.next((m) => m.header.commandId === 'rg' && m.header.ackType === 'processed');
+    expect(JSON.parse((await c.nextOf('publish')).text).i).toBe(1);
+    p.send(H({ command: 'p', topic: 'fr' }), '{"i":2}');
+    expect(JSON.parse((await c.nextOf('publish')).text).i).toBe(2);
+    expect(c.pending().filter((m) => m.header.ackType === 'completed')).toEqual([]);
+    await new Promise((r) => setTimeout(r, 3100));
+    p.send(H({ command: 'p', topic: 'fr' }), '{"i":3}');
+    const done = await c.next((m) => m.header.commandId === 'rg' && m.header.ackType === 'completed');
+    expect(done.header.status).toBe('success');
+    await p.request(H({ command: 'flush' }));
+    await c.request(H({ command: 'flush' }));
+    expect(c.received.filter((m) => m.header.subscriptionIds === 'rg').map((m) => JSON.parse(m.text).i)).toEqual([1, 2]);
   });
 
   it('ack_conflation logon option conflates persisted acks over the interval', async () => {

@@ -54,6 +54,10 @@ describe('connection state sequences (guide table)', () => {
     { name: 'subscription manager', manager: true, store: false, heartbeat: false, expected: [...RECOVERY, 'Resubscribed'] },
     { name: 'subscription manager + heartbeat', manager: true, store: false, heartbeat: true, expected: [...RECOVERY, 'HeartbeatInitiated', 'Resubscribed'] },
     { name: 'nothing set', manager: false, store: false, heartbeat: false, expected: [...RECOVERY] },
+    // not in the guide's table (an HAClient has a manager by default), same rule: each step's state when it applies
+    { name: 'publish store only', manager: false, store: true, heartbeat: false, expected: [...RECOVERY, 'PublishReplayed'] },
+    { name: 'heartbeat only', manager: false, store: false, heartbeat: true, expected: [...RECOVERY, 'HeartbeatInitiated'] },
+    { name: 'publish store + heartbeat', manager: false, store: true, heartbeat: true, expected: [...RECOVERY, 'HeartbeatInitiated', 'PublishReplayed'] },
   ];
   for (const k of cases) {
     it(`${k.name}: connect, reconnect after a drop, shutdown`, async () => {

@@ -1,7 +1,7 @@
 // HA benchmarks (wired into `npm run bench` by run.ts through `benchHa`):
 //  - failover time: a mock instance is stopped (listeners closed, connections dropped) → the HAClient has failed
 //    over to the other instance, logged on and re-entered its subscription (the Resubscribed state), p50/p99
-//    over a bounded number of failovers;
+//    over a bounded number of failovers; and the same with the server in its own process killed with SIGKILL;
 //  - publish throughput, side by side in one run, as ratios to a plain Client publish: HAClient without a store,
 //    with a memory publish store, and with a file publish store (fsync never / interval / always). Every run
 //    ends when the server has everything: `flush` acknowledged (no store) or every message acknowledged
@@ -88,6 +88,68 @@ async function benchFailover(count: number): Promise<Row[]> {
     { ...base, variant: 'p50', value: percentile(sorted, 50), unit: 'ms', 'vs plain publish': '' },
     { ...base, variant: 'p99', value: percentile(sorted, 99), unit: 'ms', 'vs plain publish': '' },
     { ...base, variant: 'max', value: sorted.at(-1) ?? NaN, unit: 'ms', 'vs plain publish': '' },
+  ];
+}
+
+/** A mock server in its own process (the conformance CLI), so a failover can start with a real SIGKILL. */
+async function spawnServer(tcpPort: number): Promise<{ child: ChildProcess; port: number }> {
+  const cli = fileURLToPath(new URL('../../conformance/cli.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'mock-server', '--tcp-port', String(tcpPort), '--ws-port', '0', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await withTimeout(
+    new Promise<number>((resolve, reject) => {
+      let buf = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (c: string) => {
+        buf += c;
+        const m = /listening: tcp:\/\/[^:]+:(\d+)\//.exec(buf);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (code) => reject(new Error(`mock server exited ${code}`)));
+    }),
+    30_000,
+    'mock server start',
+  );
+  return { child, port };
+}
+
+async function benchFailoverKill(count: number): Promise<Row[]> {
+  const servers = [await spawnServer(0), await spawnServer(0)];
+  const uri = (port: number) => `tcp://127.0.0.1:${port}/amps/json`;
+  const client = new HAClient('bench-failover-kill', {
+    serverChooser: new DefaultServerChooser().add(uri(servers[0]!.port)).add(uri(servers[1]!.port)),
+    delayStrategy: new FixedDelayStrategy(50),
+  });
+  const times: number[] = [];
+  try {
+    let resubscribed: (() => void) | undefined;
+    client.addConnectionStateListener((st) => {
+      if (st === ConnectionState.Resubscribed) resubscribed?.();
+    });
+    await client.connectAndLogon();
+    await client.subscribe(() => undefined, 'bench-failover-topic');
+    for (let i = 0; i < count; i++) {
+      const idx = servers.findIndex((x) => client.uri?.includes(`:${x.port}/`));
+      const victim = servers[idx]!;
+      const done = new Promise<void>((r) => (resubscribed = r));
+      const exited = new Promise((r) => victim.child.once('exit', r));
+      const t0 = performance.now();
+      victim.child.kill('SIGKILL');
+      await withTimeout(done, 10_000, `failover ${i}`);
+      times.push(performance.now() - t0);
+      await exited;
+      servers[idx] = await spawnServer(victim.port);
+    }
+  } finally {
+    await client.disconnect();
+    for (const x of servers) x.child.kill('SIGKILL');
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const base = { bench: 'failover: server process SIGKILLed → resubscribed', samples: times.length };
+  return [
+    { ...base, variant: 'p50', value: percentile(sorted, 50), unit: 'ms', 'vs plain publish': '' },
+    { ...base, variant: 'p99', value: percentile(sorted, 99), unit: 'ms', 'vs plain publish': '' },
   ];
 }
 
@@ -262,8 +324,9 @@ async function benchPublish(count: number, bodyBytes: number, rounds: number): P
 export async function benchHa(options: HaBenchOptions = {}): Promise<Record<string, unknown>[]> {
   const quick = options.quick === true;
   const failover = await benchFailover(quick ? 5 : 30);
+  const failoverKill = await benchFailoverKill(quick ? 3 : 10);
   const publish = await benchPublish(quick ? 20_000 : 100_000, 128, quick ? 1 : 3);
-  return [...failover, ...publish];
+  return [...failover, ...failoverKill, ...publish];
 }
 
 if (process.argv.includes('--ha-sink')) {

@@ -32,6 +32,8 @@ export interface SowTopicConfig {
   /** Key fields, e.g. `['/id']`; empty = publisher-supplied keys (`k`). */
   key?: string[];
   expiration?: Duration;
+  /** Historical queries (`bm` on sow) from the transaction log. */
+  historical?: boolean;
   messageType?: string;
 }
 
@@ -43,6 +45,8 @@ export interface QueueConfig {
   maxPerSubscriptionBacklog?: number;
   maxCancels?: number;
   maxDeliveries?: number;
+  /** Message time-to-live in the queue. */
+  expiration?: Duration;
   messageType?: string;
 }
 
@@ -70,6 +74,7 @@ export interface ResolvedSowTopic {
   key: string[];
   /** ms; undefined = expiration disabled. */
   expirationMs: number | undefined;
+  historical: boolean;
   messageType: string;
 }
 
@@ -81,6 +86,7 @@ export interface ResolvedQueue {
   maxPerSubscriptionBacklog: number;
   maxCancels: number | undefined;
   maxDeliveries: number | undefined;
+  expirationMs: number | undefined;
   messageType: string;
 }
 
@@ -302,6 +308,7 @@ export function resolveConfig(input?: MockServerConfig | string): ResolvedConfig
       topic: s.topic,
       key: s.key ?? [],
       expirationMs: s.expiration !== undefined ? parseDuration(s.expiration) : undefined,
+      historical: s.historical ?? false,
       messageType: s.messageType ?? defaultType,
     })),
     transactionLogTopics: c.transactionLog?.topics ?? [],
@@ -313,6 +320,7 @@ export function resolveConfig(input?: MockServerConfig | string): ResolvedConfig
       maxPerSubscriptionBacklog: q.maxPerSubscriptionBacklog ?? 10,
       maxCancels: q.maxCancels,
       maxDeliveries: q.maxDeliveries,
+      expirationMs: q.expiration !== undefined ? parseDuration(q.expiration) : undefined,
       messageType: q.messageType ?? defaultType,
     })),
   };

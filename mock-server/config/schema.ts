@@ -119,6 +119,10 @@ export const MOCK_CONFIG_SCHEMA = {
             description: 'Key fields (XPath-like, e.g. /id); absent or empty = keys supplied by publishers (`k`).',
           },
           expiration: { ...duration, description: 'Default record lifetime; enables per-message `e`.' },
+          historical: {
+            type: 'boolean',
+            description: 'Historical queries: a `bm` (bookmark or timestamp) on sow returns the state as of then.',
+          },
           messageType: { type: 'string', minLength: 1 },
         },
       },
@@ -152,6 +156,7 @@ export const MOCK_CONFIG_SCHEMA = {
           maxPerSubscriptionBacklog: { type: 'integer', minimum: 1 },
           maxCancels: { type: 'integer', minimum: 1 },
           maxDeliveries: { type: 'integer', minimum: 1 },
+          expiration: { ...duration, description: 'Message time-to-live in the queue (then expired, reason time_limit).' },
           messageType: { type: 'string', minLength: 1 },
         },
       },

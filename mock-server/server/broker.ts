@@ -132,6 +132,9 @@ export interface BrokerEvents {
 
 const encoder = new TextEncoder();
 
+/** Publisher name under which SOW deletes are logged. */
+export const SOW_DELETE_PUBLISHER = 'AMPS-sow-delete';
+
 export class Broker extends EventEmitter<BrokerEvents> {
   readonly clock: Clock;
   readonly sow: SowStore;
@@ -188,6 +191,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
           maxPerSubscriptionBacklog: q.maxPerSubscriptionBacklog,
           ...(q.maxCancels !== undefined ? { maxCancels: q.maxCancels } : {}),
           ...(q.maxDeliveries !== undefined ? { maxDeliveries: q.maxDeliveries } : {}),
+          ...(q.expirationMs !== undefined ? { expirationMs: q.expirationMs } : {}),
         },
         { clock: this.clock },
       );
@@ -204,8 +208,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const n = safe(() => this.txlog.size, 0);
     for (let i = 0; i < n; i++) {
       const e = this.txlog.at(i);
-      if (e === undefined || e.command === 'sow_delete') continue;
+      if (e === undefined) continue;
       try {
+        if (e.command === 'sow_delete') {
+          if (this.sow.hasTopic(e.topic)) this.sow.deleteByData(e.topic, e.doc, e.sowKey);
+          continue;
+        }
         this.sow.publish({
           topic: e.topic,
           data: e.doc,
@@ -514,6 +522,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     else if (op.data !== undefined) res = this.sow.deleteByData(op.topic, new Doc(op.data, this.messageTypeOf(op.topic)), op.sowKey);
     else res = this.sow.deleteByFilter(op.topicMatcher, op.filter);
     this.sendRemovalOofs(res.deleted, 'deleted');
+    this.logRemovals(res.deleted);
     if (!op.replicated) {
       this.emit('replicate', {
         kind: 'sow_delete',
@@ -527,6 +536,30 @@ export class Broker extends EventEmitter<BrokerEvents> {
       });
     }
     return { matches: res.matches, topicMatches: res.topicMatches, deleted: res.deleted.length, duplicate: false };
+  }
+
+  /**
+   * Records SOW removals in the transaction log (one `sow_delete` entry per record, under an internal publisher
+   * name so no client's sequence is touched): historical queries and the rebuild from disk see them.
+   */
+  logRemovals(records: readonly SowRecord[]): void {
+    for (const r of records) {
+      if (!this.isLogged(r.topic)) continue;
+      this.txlog.append({
+        clientName: SOW_DELETE_PUBLISHER,
+        topic: r.topic,
+        data: r.doc,
+        command: 'sow_delete',
+        sowKey: r.sowKey,
+      });
+    }
+  }
+
+  /** SOW topic configurations for historical queries (undefined when none of `topics` has history enabled). */
+  historicalTopics(matches: (topic: string) => boolean): { topic: string; keys: string[]; messageType: string }[] {
+    return this.config.sow
+      .filter((s) => s.historical && matches(s.topic))
+      .map((s) => ({ topic: s.topic, keys: s.key, messageType: s.messageType }));
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -625,7 +658,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       this.expiryTimer = undefined;
       this.expiryAt = Infinity;
       try {
-        this.sendRemovalOofs(this.sow.expire(this.clock.now()), 'expired');
+        const expired = this.sow.expire(this.clock.now());
+        this.sendRemovalOofs(expired, 'expired');
+        this.logRemovals(expired);
       } catch (err) {
         this.log(`sow expiration failed: ${(err as Error).message}`);
       }

@@ -15,7 +15,9 @@ import {
   isEngineError,
   parseSowKeys,
   sliceBatches,
+  sowAsOf,
   type CompiledFilter,
+  type SowStore,
   type SowRecord,
   type TopicMatcher,
 } from '../engine/index.js';
@@ -502,6 +504,18 @@ export class Session implements SessionLike {
       }
       sub.delivered = result.records.length > 0 || previously ? now : new Set();
       this.finishQuery(h, acks, ids, result);
+      // Historical sow_and_subscribe: after the state as of `bm`, replay what was logged since, then live.
+      const hist = str(h.bookmark);
+      if (hist !== undefined && this.broker.historicalTopics((t) => topic.matches(t)).length > 0) {
+        sub.withBookmark = true;
+        const plan = this.broker.txlog.replay(hist, { topic, ...(filter !== undefined ? { filter } : {}) });
+        for (const e of plan.messages) {
+          const d = { command: 'publish', topic: e.topic, subscriptionIds: subId, bookmark: e.bookmark } as Header;
+          if (e.sowKey !== undefined && !sub.noSowKey) d.sowKey = e.sowKey;
+          if (e.correlationId !== undefined) d.correlationId = e.correlationId;
+          this.send(d, e.doc);
+        }
+      }
       return;
     }
 
@@ -583,6 +597,7 @@ export class Session implements SessionLike {
     empty: boolean,
   ): { records: SowRecord[]; matches: number; topicMatches: number; batchSize: number } {
     void queryId;
+    const store = this.historicalStore(h, topic);
     let bs = typeof h.batchSize === 'number' && h.batchSize > 0 ? Math.floor(h.batchSize) : 1;
     if (bs > this.broker.config.maxBatchSize) bs = this.broker.config.maxBatchSize;
     if (empty) return { records: [], matches: 0, topicMatches: 0, batchSize: bs };
@@ -590,7 +605,7 @@ export class Session implements SessionLike {
     const skipN = intOption(opts, 'skip_n');
     const orderBy = str(h.orderBy) ?? (typeof opts.get('orderby') === 'string' ? (opts.get('orderby') as string) : undefined);
     const sowKeys = typeof h.sowKeys === 'string' && h.sowKeys !== '' ? parseSowKeys(h.sowKeys) : undefined;
-    const res = this.broker.sow.query(topic, {
+    const res = (store ?? this.broker.sow).query(topic, {
       ...(filter !== undefined ? { filter } : {}),
       ...(orderBy !== undefined ? { orderBy } : {}),
       ...(topN !== undefined ? { topN } : {}),
@@ -598,6 +613,20 @@ export class Session implements SessionLike {
       ...(sowKeys !== undefined ? { sowKeys } : {}),
     });
     return { records: res.records, matches: res.matches, topicMatches: res.topicMatches, batchSize: bs };
+  }
+
+  /**
+   * Historical query: a `bm` on sow / sow_and_subscribe over SOW topics with `historical: true` returns the state
+   * as of that bookmark or timestamp (rebuilt from the transaction log). Without history the bookmark is ignored.
+   */
+  private historicalStore(h: Header, topic: TopicMatcher): SowStore | undefined {
+    const bm = str(h.bookmark);
+    if (bm === undefined) return undefined;
+    const topics = this.broker.historicalTopics((t) => topic.matches(t));
+    if (topics.length === 0) return undefined;
+    const store = sowAsOf(this.broker.txlog, topics, bm);
+    if (store === undefined) throw new CommandFailure(Reasons.INVALID_BOOKMARK, `bookmark '${bm}' not found for a historical query`);
+    return store;
   }
 
   /** group_begin, the batches (one topic per batch), group_end. */

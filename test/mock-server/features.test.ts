@@ -120,6 +120,49 @@ describe('options', () => {
   });
 });
 
+describe('historical SOW and queue expiration', () => {
+  it('a bookmark on sow returns the state as of then (historical topics only); deletes are logged', async () => {
+    const s = await start({
+      transactionLog: { topics: ['.*'] },
+      sow: [
+        { topic: 'hist', key: ['/id'], historical: true },
+        { topic: 'plain', key: ['/id'] },
+      ],
+    });
+    const c = await tcp(s, 'hist');
+    c.send(H({ command: 'p', topic: 'hist' }), '{"id":1,"v":"old"}');
+    c.send(H({ command: 'p', topic: 'hist' }), '{"id":2,"v":"x"}');
+    await c.request(H({ command: 'subscribe', topic: 'hist', subscriptionId: 'b', bookmark: '0', ackType: 'completed' }), undefined, 'completed');
+    const point = c.received.filter((m) => m.header.command === 'publish').map((m) => m.header.bookmark as string)[1];
+    c.send(H({ command: 'p', topic: 'hist' }), '{"id":1,"v":"new"}');
+    await c.request(H({ command: 'sow_delete', topic: 'hist', filter: '/id = 2', ackType: 'stats' }), undefined, 'stats');
+    const now = await c.request(H({ command: 'sow', topic: 'hist', commandId: 'now', queryId: 'now', ackType: 'completed' }), undefined, 'completed');
+    void now;
+    const texts = (q: string) => c.received.filter((m) => m.header.command === 'sow' && m.header.queryId === q).map((m) => m.text).sort();
+    expect(texts('now')).toEqual(['{"id":1,"v":"new"}']);
+    await c.request(H({ command: 'sow', topic: 'hist', commandId: 'then', queryId: 'then', bookmark: point, ackType: 'completed' }), undefined, 'completed');
+    expect(texts('then')).toEqual(['{"id":1,"v":"old"}', '{"id":2,"v":"x"}']);
+    // A topic without history ignores the bookmark.
+    c.send(H({ command: 'p', topic: 'plain' }), '{"id":9}');
+    await c.request(H({ command: 'sow', topic: 'plain', commandId: 'pl', queryId: 'pl', bookmark: point, ackType: 'completed' }), undefined, 'completed');
+    expect(texts('pl')).toEqual(['{"id":9}']);
+    // The rebuild of the SOW from the log honours the logged delete.
+    const bad = await c.request(H({ command: 'sow', topic: 'hist', bookmark: '999|1|' }));
+    expect(bad.header.reason).toBe('invalid bookmark');
+  });
+
+  it('queue expiration removes messages nobody consumed', async () => {
+    const s = await start({ transactionLog: { topics: ['.*'] }, queues: [{ name: 'ttl', expiration: '300ms', maxPerSubscriptionBacklog: 5 }] });
+    const c = await tcp(s, 'ttl');
+    c.send(H({ command: 'p', topic: 'ttl' }), '{"old":true}');
+    await c.request(H({ command: 'flush' }));
+    await new Promise((r) => setTimeout(r, 700));
+    await c.request(H({ command: 'subscribe', topic: 'ttl', subscriptionId: 't', options: 'max_backlog=5' }));
+    c.send(H({ command: 'p', topic: 'ttl' }), '{"old":false}');
+    expect((await c.nextOf('publish')).text).toBe('{"old":false}');
+  });
+});
+
 describe('configuration switches', () => {
   it('nameInUse: replace drops the old connection', async () => {
     const s = await start({ transactionLog: { topics: ['.*'] }, logon: { nameInUse: 'replace' } });

@@ -105,8 +105,8 @@ export interface OpenedLog {
 }
 
 /**
- * One open log file. Not safe for two RecordLogs (in this process or another) on the same file; opening the same
- * path twice in one process throws.
+ * One open log file. Opening the same file twice (in this process, or in another live process while the lock
+ * file is held) throws.
  */
 export class RecordLog {
   readonly path: string;
@@ -130,7 +130,15 @@ export class RecordLog {
     this.locked = options.lock !== false;
     if (this.fsyncMode === 'interval') {
       const ms = options.fsyncIntervalMs ?? 100;
-      this.timer = setInterval(() => this.syncIfDirty(), ms);
+      this.timer = setInterval(() => {
+        try {
+          this.syncIfDirty();
+        } catch (e) {
+          // Never an uncaught exception from a timer: report and retry at the next tick.
+          this.dirty = true;
+          this.logger.warn(`store ${this.path}: fsync failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }, ms);
       this.timer.unref();
     }
   }

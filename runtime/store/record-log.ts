@@ -284,11 +284,15 @@ export class RecordLog {
   close(): void {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
-    if (this.fsyncMode !== 'never') this.syncIfDirty();
-    this.closed = true;
-    fs.closeSync(this.fd);
-    openPaths.delete(this.path);
-    if (this.locked) releaseLock(this.path);
+    try {
+      if (this.fsyncMode !== 'never') this.syncIfDirty();
+    } finally {
+      // Release the file even when the last fsync failed (the error still reaches the caller).
+      this.closed = true;
+      fs.closeSync(this.fd);
+      openPaths.delete(this.path);
+      if (this.locked) releaseLock(this.path);
+    }
   }
 
   get isClosed(): boolean {

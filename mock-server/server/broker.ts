@@ -18,6 +18,8 @@ import {
   compileOptionalFilter,
   compileTopic,
   computeDelta,
+  Conflator,
+  readPath,
   decideRemoval,
   decideUpdate,
   formatAmpsTimestamp,
@@ -77,6 +79,8 @@ export interface Subscription {
   pausedAt: string | undefined;
   /** sow_and_subscribe: SowKeys the subscriber currently holds (so `replace` sends only what is new). */
   delivered: Set<string> | undefined;
+  /** `conflation=<interval>`: deliveries held per key and released at the end of each interval. */
+  conflation?: { conflator: Conflator<{ header: Header; body: OutBody }>; keys: PathStep[][]; timer?: NodeJS.Timeout | undefined; seq: number } | undefined;
   queue: Queue | undefined;
   grantedBacklog: number;
 }
@@ -453,6 +457,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
         if (d.empty && sub.noEmpties) continue;
         body = d.data;
       }
+      if (sub.conflation !== undefined) {
+        this.conflate(sub, topic, decision === 'oof', body, meta, doc);
+        continue;
+      }
       const variant = `${sub.session.id}|${decision}|${sub.noSowKey ? 1 : 0}${sub.timestamp ? 1 : 0}${sub.withBookmark ? 1 : 0}|${body === doc ? 'd' : sub.sendKeys ? 'k' : 'n'}`;
       groups ??= new Map();
       const g = groups.get(variant);
@@ -473,6 +481,40 @@ export class Broker extends EventEmitter<BrokerEvents> {
       if (g.oof) h.reason = 'match';
       h.messageLength = g.body instanceof Uint8Array ? g.body.length : g.body.data.length;
       g.session.send(h, g.body);
+    }
+  }
+
+  /** Holds a delivery for a conflated subscription; a newer one with the same key replaces it. */
+  private conflate(
+    sub: Subscription,
+    topic: string,
+    oof: boolean,
+    body: OutBody,
+    meta: { sowKey?: string | undefined; bookmark?: string | undefined; correlationId?: string | undefined },
+    doc: Doc,
+  ): void {
+    const c = sub.conflation!;
+    const h = { command: oof ? 'oof' : 'publish', topic, subscriptionIds: sub.subId } as Header;
+    if (meta.sowKey !== undefined && !sub.noSowKey) h.sowKey = meta.sowKey;
+    if (meta.bookmark !== undefined && sub.withBookmark) h.bookmark = meta.bookmark;
+    if (meta.correlationId !== undefined) h.correlationId = meta.correlationId;
+    if (sub.timestamp) h.timestamp = formatAmpsTimestamp(this.clock.now());
+    if (oof) h.reason = 'match';
+    let key: string;
+    if (c.keys.length > 0) key = `${topic}\u0000${JSON.stringify(c.keys.map((p) => readPath(doc.root, p) ?? null))}`;
+    else key = meta.sowKey !== undefined ? `${topic}\u0000${meta.sowKey}` : `#${c.seq++}`;
+    const due = c.conflator.offer(key, { header: h, body });
+    if (c.timer === undefined) {
+      c.timer = setTimeout(
+        () =>
+          this.guard(() => {
+            c.timer = undefined;
+            if (sub.session.closed) return;
+            for (const m of c.conflator.flush(Infinity, true)) sub.session.send(m.header, m.body);
+          }),
+        Math.max(1, due - this.clock.now()),
+      );
+      c.timer.unref?.();
     }
   }
 
@@ -579,6 +621,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   removeSubscription(sub: Subscription): void {
+    if (sub.conflation?.timer !== undefined) clearTimeout(sub.conflation.timer);
     if (sub.queue) {
       this.queueSubscribers.delete(sub.key);
       sub.queue.unsubscribe(sub.key);

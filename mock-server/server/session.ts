@@ -16,6 +16,9 @@ import {
   parseSowKeys,
   sliceBatches,
   sowAsOf,
+  Conflator,
+  parsePath,
+  type PathStep,
   type CompiledFilter,
   type SowStore,
   type SowRecord,
@@ -411,6 +414,20 @@ export class Session implements SessionLike {
     sub.withBookmark = bookmark !== undefined || opts.has('bookmark');
     sub.sendKeys = !opts.has('no_keys');
     sub.noEmpties = opts.has('no_empties');
+    const conflation = opts.get('conflation');
+    if (typeof conflation === 'string' && conflation !== 'none' && queue === undefined) {
+      const ms = conflation === 'auto' ? 100 : parseInterval(conflation);
+      if (ms === undefined) throw new CommandFailure(Reasons.INVALID_OPTIONS, `bad conflation interval '${conflation}'`);
+      const keyOpt = opts.get('conflation_key');
+      const keys = typeof keyOpt === 'string'
+        ? keyOpt.replace(/^\[|\]$/g, '').split(',').map((k) => parsePath(k.trim())).filter((p): p is PathStep[] => p !== undefined)
+        : [];
+      if (sub.conflation?.timer !== undefined) clearTimeout(sub.conflation.timer);
+      sub.conflation = { conflator: new Conflator(ms, { clock: this.broker.clock }), keys, seq: 0 };
+    } else if (sub.conflation !== undefined) {
+      if (sub.conflation.timer !== undefined) clearTimeout(sub.conflation.timer);
+      sub.conflation = undefined;
+    }
     if (startPaused) {
       sub.paused = true;
       sub.pausedAt = this.broker.txlog.lastLogBookmark ?? '0|1|';

@@ -42,6 +42,21 @@ describe('options', () => {
     expect(m.header.timestamp).toBeTruthy();
   });
 
+  it('conflation=<interval> with conflation_key delivers the latest message per key each interval', async () => {
+    const s = await start({});
+    const c = await tcp(s, 'conflated-sub');
+    await c.request(H({ command: 'subscribe', topic: 'ticks', subscriptionId: 'cf', options: 'conflation=300ms,conflation_key=[/sym]' }));
+    for (let i = 1; i <= 5; i++) s.publish('ticks', `{"sym":"A","px":${i}}`);
+    s.publish('ticks', '{"sym":"B","px":1}');
+    s.publish('ticks', '{"sym":"B","px":2}');
+    const got = await c.take(2, (m) => m.header.command === 'publish', 5000);
+    expect(got.map((m) => JSON.parse(m.text))).toEqual([
+      { sym: 'A', px: 5 },
+      { sym: 'B', px: 2 },
+    ]);
+    expect(got[0].header.subscriptionIds).toBe('cf');
+  });
+
   it('a bookmark range replays the range, sends completed and does not go live', async () => {
     const s = await start({ transactionLog: { topics: ['.*'] } });
     const p = await tcp(s, 'range-pub');

@@ -494,3 +494,35 @@ describe('bookmark resume points', () => {
     expect(manager.resubscribeCommand('now-sub', c)?.header.bookmark).toMatch(/^\d+\|\d+\|$/);
   });
 });
+
+describe('WebSocket', () => {
+  it('fails over between instances over ws:// with a bookmark subscription, exactly once', async () => {
+    const cl = await cluster(2);
+    const uris = cl.uris('ws');
+    const c = HAClient.createMemoryBacked('ws-ha', {
+      serverChooser: new DefaultServerChooser().add(uris[0]!).add(uris[1]!),
+      delayStrategy: new FixedDelayStrategy(10),
+    });
+    cleanups.push(() => c.close());
+    await c.connectAndLogon();
+    const got: number[] = [];
+    await c.bookmarkSubscribe(
+      (m) => {
+        got.push((JSON.parse(m.data) as { n: number }).n);
+        m.discard();
+      },
+      'ws-topic',
+      'recent',
+      undefined,
+      { subId: 'ws-sub' },
+    );
+    for (let i = 0; i < 20; i++) cl.instance(0).publish('ws-topic', `{"n":${i}}`);
+    await waitFor(() => got.length === 20, 'first twenty');
+    await cl.instance(0).stop();
+    for (let i = 20; i < 40; i++) cl.instance(1).publish('ws-topic', `{"n":${i}}`);
+    await waitFor(() => c.reconnections === 1 && !c.isReconnecting, 'failover');
+    await waitFor(() => got.length >= 40, 'all forty');
+    await sleep(50);
+    expect(got).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+});

@@ -16,9 +16,9 @@
 // file next to the old one, fsyncs it, renames it over the old one and fsyncs the directory, so a crash leaves
 // either the old or the new file, both whole.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
+import type * as NodeZlib from 'node:zlib';
 import { StoreClosedException, StoreFormatException } from './errors.js';
 import { defaultStoreLogger, type FileStoreOptions, type FsyncMode, type StoreLogger } from './types.js';
 
@@ -26,7 +26,15 @@ export const RECORD_HEADER_BYTES = 9; // len + crc + type
 
 // ---------------------------------------------------------------------------------------------------- CRC-32
 
-const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+// Node built-ins are fetched synchronously at run time rather than imported, so a browser bundle of the client
+// (which has no file stores to offer) builds without them. process.getBuiltinModule exists from Node 20.16.
+type BuiltinLoader = (id: string) => unknown;
+const getBuiltin = (globalThis as { process?: { getBuiltinModule?: BuiltinLoader } }).process?.getBuiltinModule;
+const fs = getBuiltin?.('node:fs') as typeof NodeFs;
+const path = getBuiltin?.('node:path') as typeof NodePath;
+const zlib = getBuiltin?.('node:zlib') as typeof NodeZlib | undefined;
+
+const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number } | undefined)?.crc32;
 let table: Uint32Array | undefined;
 
 /** Table-driven CRC-32, used when node:zlib has no crc32 (Node < 20.15). Exported for tests. */
@@ -148,6 +156,9 @@ export class RecordLog {
    * `magic` must be 8 ASCII characters. Throws StoreFormatException for a file with another magic.
    */
   static open(filePath: string, magic: string, options: FileStoreOptions = {}): OpenedLog {
+    if (fs === undefined) {
+      throw new StoreFormatException('file-backed stores need Node.js 20.16 or later (no file system here); use a memory store');
+    }
     const magicBytes = new TextEncoder().encode(magic);
     if (magicBytes.byteLength !== 8) throw new RangeError('log magic must be 8 bytes');
     const abs = path.resolve(filePath);

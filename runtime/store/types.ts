@@ -19,7 +19,9 @@ export interface StoreLogger {
 
 export const defaultStoreLogger: StoreLogger = {
   warn(message: string): void {
-    process.emitWarning(message, { code: 'AMPS_STORE' });
+    const proc = (globalThis as { process?: { emitWarning?: (m: string, o: { code: string }) => void } }).process;
+    if (proc?.emitWarning) proc.emitWarning(message, { code: 'AMPS_STORE' });
+    else console.warn(message);
   },
 };
 

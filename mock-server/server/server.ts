@@ -6,7 +6,6 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Header } from '../../generated/header-fields.js';
 import { resolveConfig, type MockServerConfig, type ResolvedConfig } from '../config/config.js';
 import type { Clock } from '../engine/index.js';
 import { Broker } from './broker.js';
@@ -383,4 +382,3 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export type { Header };

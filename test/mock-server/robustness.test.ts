@@ -228,3 +228,52 @@ describe('fuzzing and slow consumers', () => {
     }
   });
 });
+
+describe('churn', () => {
+  it('many clients subscribing, querying and vanishing abruptly leave the server healthy', async () => {
+    const s = await MockServer.start({
+      transports: [{ type: 'tcp', port: 0 }, { type: 'websocket', port: 0 }],
+      sow: [{ topic: 'churn', key: ['/id'] }],
+      transactionLog: { topics: ['.*'] },
+      queues: [{ name: 'churn-q', maxPerSubscriptionBacklog: 3 }],
+    });
+    try {
+      const watcher = await RawTcpClient.connect(s.port('tcp'));
+      await watcher.logon('watcher');
+      await watcher.request(H({ command: 'subscribe', topic: 'churn', subscriptionId: 'w' }));
+      for (let round = 0; round < 3; round++) {
+        const clients = await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const c = i % 2 === 0 ? await RawTcpClient.connect(s.port('tcp')) : await RawWsClient.connect(s.uri('ws'));
+            c.send(H({ command: 'logon', commandId: 'l', clientName: `churn-${round}-${i}`, ackType: 'processed' }));
+            c.send(H({ command: 'sow_and_subscribe', topic: 'churn', subscriptionId: 's', queryId: 's', batchSize: 3, options: 'oof' }));
+            c.send(H({ command: 'subscribe', topic: 'churn-q', subscriptionId: 'q', options: 'max_backlog=3' }));
+            c.send(H({ command: 'subscribe', topic: 'churn', subscriptionId: 'b', bookmark: '0' }));
+            c.send(H({ command: 'heartbeat', options: 'start,1' }));
+            for (let k = 0; k < 5; k++) {
+              c.send(H({ command: 'p', topic: 'churn' }), `{"id":${k},"r":${round}}`);
+              c.send(H({ command: 'p', topic: 'churn-q' }), `{"k":${k}}`);
+            }
+            return c;
+          }),
+        );
+        // Vanish without unsubscribing, half of them mid-stream.
+        for (const c of clients) c.close();
+      }
+      for (let i = 0; i < 200 && s.connections.length > 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(s.connections.map((c) => c.clientName)).toEqual(['watcher']);
+      // Queue messages leased by the vanished clients went back: a new consumer drains them.
+      const q = await RawTcpClient.connect(s.port('tcp'));
+      await q.logon('drain');
+      await q.request(H({ command: 'subscribe', topic: 'churn-q', subscriptionId: 'd', options: 'max_backlog=3' }));
+      const first = await q.nextOf('publish');
+      expect(first.header.leasePeriod).toBeTruthy();
+      s.publish('churn', '{"id":99}');
+      await watcher.next((m) => m.header.command === 'publish' && m.text === '{"id":99}');
+      watcher.close();
+      q.close();
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -13,14 +13,15 @@ import { BUILTIN_CLIENTS, OUR_CLIENTS } from './adapters/index.js';
 import { oursDriverCommand } from './driver/ours-command.js';
 
 const USAGE = `usage:
-  amps-ts start [--out <dir>] [--scenario <id|group>]...
+  amps-ts start [--out <dir>] [--scenario <id|group>]... [--serial] [--quiet]
   amps-ts conformance --client <ours|ours-ws|official|driver:<command>> [--client ...]
                       [--uri tcp://host:port/amps/json] [--ws-uri ws://host:port/amps/json]
-                      [--scenario <id|group>]... [--out <dir>] [--quiet]
+                      [--scenario <id|group>]... [--out <dir>] [--serial] [--quiet]
   amps-ts mock-server [options]          (see amps-ts mock-server --help)
 
 Without --uri/--ws-uri, 'conformance' uses AMPS_URI / AMPS_WS_URI when set, else the embedded mock server.
-Reports: <out>/report.json and <out>/report.html (default out: conformance-report).`;
+Reports: <out>/report.json and <out>/report.html (default out: conformance-report).
+Clients run concurrently (each runs its scenarios in order); --serial runs one client after another.`;
 
 interface Parsed {
   clients: string[];
@@ -29,11 +30,12 @@ interface Parsed {
   wsUri?: string;
   out?: string;
   quiet: boolean;
+  serial: boolean;
   help: boolean;
 }
 
 function parseArgs(args: string[]): Parsed {
-  const p: Parsed = { clients: [], scenarios: [], quiet: false, help: false };
+  const p: Parsed = { clients: [], scenarios: [], quiet: false, serial: false, help: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -61,6 +63,9 @@ function parseArgs(args: string[]): Parsed {
         break;
       case '--quiet':
         p.quiet = true;
+        break;
+      case '--serial':
+        p.serial = true;
         break;
       case '-h':
       case '--help':
@@ -127,6 +132,7 @@ async function conformance(
     clients,
     target,
     out: p.out ?? 'conformance-report',
+    parallel: !p.serial,
     ...(p.scenarios.length ? { scenarios: p.scenarios } : {}),
     ...(p.quiet ? {} : { log: (l: string) => err(l) }),
   });

@@ -7,6 +7,7 @@
 //   differences:
 //     - scenario: queues.auto-ack-batching
 //       reason: the JS client only batches acks when ackBatchSize > 1 is set before subscribing
+//       intermittent: true        # optional: fails only sometimes, so a pass is not a stale entry
 //
 // An entry may use a trailing `*` to cover a whole group (`ha.*`).
 
@@ -18,18 +19,23 @@ import { resourcePath } from './util/resources.js';
 export interface KnownDifference {
   scenario: string;
   reason: string;
+  /** The client fails this scenario only sometimes: a pass is not reported as a stale entry. */
+  intermittent?: boolean;
 }
 
 export class KnownDifferences {
   constructor(readonly entries: readonly KnownDifference[] = []) {}
 
+  /** The entry covering `scenarioId`, if listed. */
+  entryFor(scenarioId: string): KnownDifference | undefined {
+    return this.entries.find(
+      (e) => e.scenario === scenarioId || (e.scenario.endsWith('*') && scenarioId.startsWith(e.scenario.slice(0, -1))),
+    );
+  }
+
   /** The documented reason for `scenarioId`, if listed. */
   reasonFor(scenarioId: string): string | undefined {
-    for (const e of this.entries) {
-      if (e.scenario === scenarioId) return e.reason;
-      if (e.scenario.endsWith('*') && scenarioId.startsWith(e.scenario.slice(0, -1))) return e.reason;
-    }
-    return undefined;
+    return this.entryFor(scenarioId)?.reason;
   }
 
   static parse(text: string, source = 'known-differences'): KnownDifferences {
@@ -41,7 +47,10 @@ export class KnownDifferences {
       if (typeof e.scenario !== 'string' || typeof e.reason !== 'string' || !e.reason.trim()) {
         throw new Error(`${source}: entry ${i} needs a 'scenario' and a non-empty 'reason'`);
       }
-      return { scenario: e.scenario, reason: e.reason.trim() };
+      if (e.intermittent !== undefined && typeof e.intermittent !== 'boolean') {
+        throw new Error(`${source}: entry ${i}: 'intermittent' must be true or false`);
+      }
+      return { scenario: e.scenario, reason: e.reason.trim(), ...(e.intermittent ? { intermittent: true } : {}) };
     });
     return new KnownDifferences(entries);
   }

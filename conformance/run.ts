@@ -35,6 +35,11 @@ export interface RunConformanceOptions {
   driverOptions?: DriverAdapterOptions;
   /** Overrides every scenario's timeout (tests). */
   timeoutMs?: number;
+  /**
+   * Run the clients concurrently (each still runs its scenarios one after another). Scenarios isolate their
+   * data by a run token, so clients do not see each other's messages; the CLI turns this on.
+   */
+  parallel?: boolean;
 }
 
 export interface RunConformanceResult {
@@ -65,43 +70,52 @@ export async function runConformance(options: RunConformanceOptions): Promise<Ru
       ? [...(options.scenarios as readonly Scenario[])]
       : selectScenarios(options.scenarios as readonly string[] | undefined, SCENARIOS);
   const { target, owned } = await resolveTarget(options.target);
-  const results: ScenarioResult[] = [];
-  const infos: ClientAdapter[] = [];
+  // One slot per client, in the order given (clients may run concurrently).
+  const perClient: Array<{ info: ClientAdapter; results: ScenarioResult[] }> = [];
+  const runClient = async (spec: string | ClientAdapter, slot: number): Promise<void> => {
+    let adapter: ClientAdapter;
+    try {
+      adapter = typeof spec === 'string' ? await createAdapter(spec, options.driverOptions) : spec;
+    } catch (err) {
+      // A client that cannot start fails every scenario, visibly.
+      const id = typeof spec === 'string' ? spec : 'unknown';
+      const detail = `client did not start: ${(err as Error).message}`;
+      log(`${id}: ${detail}`);
+      perClient[slot] = {
+        info: { id, description: detail, transport: 'tcp', capabilities: new Set(), createSession: () => Promise.reject(err), close: async () => undefined },
+        results: scenarios.map((s) => ({ scenario: s.id, group: s.group, title: s.title, client: id, outcome: 'fail', detail, durationMs: 0 })),
+      };
+      return;
+    }
+    log(`client ${adapter.id}: ${adapter.description}`);
+    const known = (options.knownDifferences ?? loadKnownDifferences)(adapter.id);
+    try {
+      const mine = await runAdapter({
+        adapter,
+        target,
+        scenarios,
+        knownDifferences: known,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        onResult: (r) =>
+          log(`  ${r.client.padEnd(12)} ${r.outcome.padEnd(4)} ${r.scenario}${r.detail ? ` — ${r.detail}` : ''}${r.knownDifference ? ' (known)' : ''}`),
+      });
+      perClient[slot] = { info: adapter, results: mine };
+    } finally {
+      if (typeof spec === 'string') await adapter.close();
+    }
+  };
   try {
     log(`target: ${target.description}`);
-    for (const spec of options.clients) {
-      let adapter: ClientAdapter;
-      try {
-        adapter = typeof spec === 'string' ? await createAdapter(spec, options.driverOptions) : spec;
-      } catch (err) {
-        // A client that cannot start fails every scenario, visibly.
-        const id = typeof spec === 'string' ? spec : 'unknown';
-        const detail = `client did not start: ${(err as Error).message}`;
-        log(`${id}: ${detail}`);
-        infos.push({ id, description: detail, transport: 'tcp', capabilities: new Set(), createSession: () => Promise.reject(err), close: async () => undefined });
-        for (const s of scenarios) results.push({ scenario: s.id, group: s.group, title: s.title, client: id, outcome: 'fail', detail, durationMs: 0 });
-        continue;
-      }
-      infos.push(adapter);
-      log(`client ${adapter.id}: ${adapter.description}`);
-      const known = (options.knownDifferences ?? loadKnownDifferences)(adapter.id);
-      try {
-        const mine = await runAdapter({
-          adapter,
-          target,
-          scenarios,
-          knownDifferences: known,
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-          onResult: (r) => log(`  ${r.outcome.padEnd(4)} ${r.scenario}${r.detail ? ` — ${r.detail}` : ''}${r.knownDifference ? ' (known)' : ''}`),
-        });
-        results.push(...mine);
-      } finally {
-        if (typeof spec === 'string') await adapter.close();
-      }
+    if (options.parallel) {
+      await Promise.all(options.clients.map((spec, i) => runClient(spec, i)));
+    } else {
+      for (const [i, spec] of options.clients.entries()) await runClient(spec, i);
     }
   } finally {
     if (owned) await target.close();
   }
+  const infos = perClient.filter(Boolean).map((c) => c.info);
+  const results = perClient.filter(Boolean).flatMap((c) => c.results);
   const report = buildReport({ kind: target.kind, description: target.description }, infos, results);
   const out: RunConformanceResult = {
     report,

@@ -66,10 +66,10 @@ export async function runScenario(
     clearTimeout(timer);
     await ctx.cleanup();
   }
-  const documented = known.reasonFor(scenario.id);
+  const documented = known.entryFor(scenario.id);
   if (documented !== undefined) {
-    if (result.outcome === 'fail') result.knownDifference = documented;
-    else if (result.outcome === 'pass') result.stale = true;
+    if (result.outcome === 'fail') result.knownDifference = documented.reason;
+    else if (result.outcome === 'pass' && !documented.intermittent) result.stale = true;
   }
   if (ctx.notes.length > 0 && result.outcome !== 'fail') result.detail = [result.detail, ...ctx.notes].filter(Boolean).join('; ');
   return result;

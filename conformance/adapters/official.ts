@@ -114,7 +114,10 @@ class OfficialSession implements ClientSession {
     const A = amps();
     const client = new A.Client(o.name);
     this.client = client;
-    client.errorHandler(() => undefined);
+    let lastError: string | undefined;
+    client.errorHandler((e: unknown) => {
+      lastError = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+    });
     if (o.heartbeatSeconds) client.heartbeat(o.heartbeatSeconds);
     if (o.bookmarkStore) client.bookmarkStore(this.adapter.bookmarkStores.get(o.bookmarkStore));
     if (o.publishStore) client.publishStore(this.adapter.publishStores.get(o.publishStore));
@@ -123,7 +126,7 @@ class OfficialSession implements ClientSession {
     if (o.ackTimeoutMs) client.ackTimeout(o.ackTimeoutMs);
     client.addConnectionStateListener((state) => {
       if (state === A.Client.ConnectionStateListener.Disconnected && !o.haUris) {
-        this.latch.report({ kind: 'disconnected', message: 'connection lost' });
+        this.latch.report({ kind: 'disconnected', message: `connection lost${lastError ? `: ${lastError}` : ''}` });
       }
     });
     try {

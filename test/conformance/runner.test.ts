@@ -134,3 +134,14 @@ describe('scenario registry', () => {
     expect(selectScenarios(['sow*']).map((s) => s.group)).toEqual(expect.arrayContaining(['sow', 'sow-and-subscribe', 'sow-delete']));
   });
 });
+
+describe('known differences: intermittent entries', () => {
+  it('annotate a failure but do not flag a pass as stale', async () => {
+    const known = KnownDifferences.parse('differences:\n  - scenario: x.flaky\n    reason: sometimes\n    intermittent: true\n');
+    const pass = await runScenario(scenario({ id: 'x.flaky' }), new FakeAdapter(), fakeTarget(), known);
+    expect(pass.stale).toBeUndefined();
+    const fail = await runScenario(scenario({ id: 'x.flaky', run: async () => check(false, 'no') }), new FakeAdapter(), fakeTarget(), known);
+    expect(fail.knownDifference).toBe('sometimes');
+    expect(() => KnownDifferences.parse('differences:\n  - scenario: a\n    reason: b\n    intermittent: maybe\n')).toThrow(/intermittent/);
+  });
+});

@@ -83,7 +83,7 @@ async function benchFailover(count: number): Promise<Row[]> {
     await cluster.stop();
   }
   const sorted = [...times].sort((a, b) => a - b);
-  const base = { bench: 'failover: instance stopped → resubscribed', samples: times.length };
+  const base = { bench: 'failover: instance stopped → resubscribed', samples: String(times.length) };
   return [
     { ...base, variant: 'p50', value: percentile(sorted, 50), unit: 'ms', 'vs plain publish': '' },
     { ...base, variant: 'p99', value: percentile(sorted, 99), unit: 'ms', 'vs plain publish': '' },
@@ -146,7 +146,7 @@ async function benchFailoverKill(count: number): Promise<Row[]> {
     for (const x of servers) x.child.kill('SIGKILL');
   }
   const sorted = [...times].sort((a, b) => a - b);
-  const base = { bench: 'failover: server process SIGKILLed → resubscribed', samples: times.length };
+  const base = { bench: 'failover: server process SIGKILLed → resubscribed', samples: String(times.length) };
   return [
     { ...base, variant: 'p50', value: percentile(sorted, 50), unit: 'ms', 'vs plain publish': '' },
     { ...base, variant: 'p99', value: percentile(sorted, 99), unit: 'ms', 'vs plain publish': '' },
@@ -311,7 +311,7 @@ async function benchPublish(count: number, bodyBytes: number, rounds: number): P
     const rate = median(rates.get(v.name)!);
     return {
       bench: `publish ${bodyBytes} B until persisted/flushed (median of ${rounds})`,
-      samples: Math.max(100, Math.floor(count * v.fraction)),
+      samples: String(Math.max(100, Math.floor(count * v.fraction))),
       variant: v.name,
       value: rate,
       unit: 'msg/s',

@@ -231,7 +231,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       res.end('AMPS mock server: WebSocket upgrade required on /amps/<message type>\n');
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxFrameBytes, perMessageDeflate: false });
-    http.on('upgrade', (req, socket, head) => this.upgrade(l, wss, req, socket, head));
+    http.on('upgrade', (req, socket, head) => this.upgrade(wss, req, socket, head));
     http.on('clientError', (_err, socket) => socket.destroy());
     http.on('error', (err) => this.log('error', `websocket listener ${l.name}: ${err.message}`));
     l.http = http;
@@ -239,7 +239,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     return listenOn(http, l);
   }
 
-  private upgrade(l: Listener, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private upgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
     if (this.refusing || !this.running) {
       socket.destroy();

@@ -46,7 +46,6 @@ export interface SessionHooks {
   closed?(reason: string): void;
 }
 
-const EMPTY = new Uint8Array(0);
 const ACK_ORDER: readonly AckKind[] = ['received', 'processed', 'completed', 'persisted', 'stats'];
 
 export class Session implements SessionLike {
@@ -499,7 +498,7 @@ export class Session implements SessionLike {
 
     // sow_and_subscribe: the query and the registration happen in the same turn.
     if (isQuery) {
-      const result = this.runQuery(h, topic, filter, opts, queryId, !topic.isRegex && !this.broker.sow.hasTopic(topicText));
+      const result = this.runQuery(h, topic, filter, opts, !topic.isRegex && !this.broker.sow.hasTopic(topicText));
       this.subscriptions.set(subId, sub);
       this.broker.addSubscription(sub);
       if (acks.has('processed')) this.ack(h, 'processed', ids);
@@ -507,7 +506,7 @@ export class Session implements SessionLike {
       // replace re-runs the query but sends only the records the subscriber does not hold yet, and an oof
       // (if asked) for the ones that left the new filter.
       const toSend = previously ? { ...result, records: result.records.filter((r) => !previously.has(r.sowKey)) } : result;
-      this.sendQuery(toSend, queryId, sub.noSowKey, sub.timestamp, h);
+      this.sendQuery(toSend, queryId, sub.noSowKey, sub.timestamp);
       const now = new Set(result.records.map((r) => r.sowKey));
       if (previously && sub.oof) {
         for (const key of previously) {
@@ -598,9 +597,9 @@ export class Session implements SessionLike {
     const queryId = str(h.queryId) ?? str(h.commandId) ?? `q${this.id}`;
     const ids: Partial<Header> = { queryId };
     if (str(h.subscriptionId) !== undefined) ids.subscriptionId = h.subscriptionId;
-    const result = this.runQuery(h, topic, filter, opts, queryId, this.broker.queues.has(topicText));
+    const result = this.runQuery(h, topic, filter, opts, this.broker.queues.has(topicText));
     if (acks.has('processed')) this.ack(h, 'processed', ids);
-    this.sendQuery(result, queryId, opts.has('no_sowkey'), opts.has('timestamp'), h);
+    this.sendQuery(result, queryId, opts.has('no_sowkey'), opts.has('timestamp'));
     this.finishQuery(h, acks, ids, result);
   }
 
@@ -610,10 +609,8 @@ export class Session implements SessionLike {
     topic: TopicMatcher,
     filter: CompiledFilter | undefined,
     opts: ParsedOptions,
-    queryId: string,
     empty: boolean,
   ): { records: SowRecord[]; matches: number; topicMatches: number; batchSize: number } {
-    void queryId;
     const store = this.historicalStore(h, topic);
     let bs = typeof h.batchSize === 'number' && h.batchSize > 0 ? Math.floor(h.batchSize) : 1;
     if (bs > this.broker.config.maxBatchSize) bs = this.broker.config.maxBatchSize;
@@ -652,9 +649,7 @@ export class Session implements SessionLike {
     queryId: string,
     noSowKey: boolean,
     timestamp: boolean,
-    h: Header,
   ): void {
-    void h;
     this.send({ command: 'group_begin', queryId } as Header);
     const records = result.records;
     let start = 0;
@@ -866,4 +861,3 @@ function missingReason(field: string): string {
   }
 }
 
-export { EMPTY as EMPTY_BODY };

@@ -394,7 +394,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       }
     }
 
-    if (!input.replicated) {
+    if (!input.replicated && this.listenerCount('replicate') > 0) {
       this.emit('replicate', {
         kind: 'publish',
         command: input.command,
@@ -565,7 +565,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     else res = this.sow.deleteByFilter(op.topicMatcher, op.filter);
     this.sendRemovalOofs(res.deleted, 'deleted');
     this.logRemovals(res.deleted);
-    if (!op.replicated) {
+    if (!op.replicated && this.listenerCount('replicate') > 0) {
       this.emit('replicate', {
         kind: 'sow_delete',
         clientName: op.clientName,

@@ -55,6 +55,7 @@ export class Session implements SessionLike {
   loggedOn = false;
   readonly subscriptions = new Map<string, Subscription>();
   private heartbeatMs = 0;
+  private lastBeatSent = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private pendingPersisted: bigint | undefined;
   private persistedTimer: NodeJS.Timeout | undefined;
@@ -801,7 +802,14 @@ export class Session implements SessionLike {
       this.conn.close('heartbeat timeout', 4000);
       return;
     }
-    if (now - this.conn.lastSent >= this.heartbeatMs) this.send({ command: 'heartbeat' } as Header);
+    // A heartbeat when the connection is idle, and also when the client has been silent for an interval while we
+    // were busy: clients that only answer server heartbeats (the C++/Python client) then stay alive.
+    const idle = now - this.conn.lastSent >= this.heartbeatMs;
+    const poke = now - this.conn.lastReceived >= this.heartbeatMs && now - this.lastBeatSent >= this.heartbeatMs;
+    if (idle || poke) {
+      this.lastBeatSent = now;
+      this.send({ command: 'heartbeat' } as Header);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------

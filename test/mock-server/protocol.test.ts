@@ -484,6 +484,24 @@ describe('heartbeats and timers', () => {
     expect(c.received.filter((m) => m.header.command === 'ack').length).toBe(1);
   });
 
+  it('keeps a busy connection alive when the client only answers server heartbeats', async () => {
+    const c = await connect('hb-busy');
+    await c.request(H({ command: 'subscribe', topic: 'hb-busy', subscriptionId: 'b' }));
+    c.send(H({ command: 'heartbeat', options: 'start,1' }));
+    // The server is never idle towards this client (a message every 100 ms) for 3.5 s.
+    const pump = setInterval(() => server.publish('hb-busy', '{}'), 100);
+    try {
+      const end = Date.now() + 3500;
+      while (Date.now() < end) {
+        await c.nextOf('heartbeat', undefined, 3000);
+        c.send(H({ command: 'heartbeat', options: 'beat' }));
+      }
+    } finally {
+      clearInterval(pump);
+    }
+    expect(c.closed).toBe(false);
+  });
+
   it('acks start_timer and stop_timer', async () => {
     const c = await connect('timers');
     expect((await c.request(H({ command: 'start_timer' }))).header.status).toBe('success');

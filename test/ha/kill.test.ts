@@ -104,8 +104,15 @@ describe('process kills', () => {
       await sub.bookmarkSubscribe((m) => received.push((JSON.parse(m.data) as { n: number }).n), topic, '0');
 
       const args = [server.uri('tcp'), topic, String(PUB_TOTAL), join(tmp.dir, 'pub.log'), join(tmp.dir, 'bm.log'), String(timeDerivedSequence())];
-      const first = startChild('publisher.ts', args);
+      // The first run slows down after a third (a wide window for the kill); the restarted run goes full speed.
+      const first = startChild('publisher.ts', [...args, String(Math.floor(PUB_TOTAL / 3))]);
       await waitFor(() => lastProgress(first) >= PUB_TOTAL / 3 || first.proc.exitCode !== null, 'first publisher progress', 30_000);
+      // Stall the publisher's connection so what it stores from now on is neither received nor acknowledged; kill
+      // it 1000 messages later. Its stalled socket still holds buffered publishes (and the client name) that the
+      // server reads after the stall, racing the restarted publisher's logon and replay.
+      const stalledAt = lastProgress(first);
+      server.stall(1500);
+      await waitFor(() => lastProgress(first) >= stalledAt + 1000 || first.proc.exitCode !== null, 'progress while stalled', 30_000);
       first.proc.kill('SIGKILL');
       const r1 = await exitOf(first, 10_000);
       expect(r1.signal, `exit ${JSON.stringify(r1)}; stdout ${first.lines.slice(-5).join(' | ')}; stderr ${first.stderr()}`).toBe('SIGKILL');
@@ -146,7 +153,7 @@ describe('process kills', () => {
 
       const outPath = join(tmp.dir, 'out.txt');
       const args = [server.uri('tcp'), topic, String(SUB_TOTAL), join(tmp.dir, 'pub.log'), join(tmp.dir, 'bm.log'), outPath, '20'];
-      const first = startChild('subscriber.ts', args);
+      const first = startChild('subscriber.ts', [...args, String(Math.floor(SUB_TOTAL / 3))]);
       await waitFor(() => lastProgress(first) >= SUB_TOTAL / 3 || first.proc.exitCode !== null, 'first subscriber progress', 30_000);
       first.proc.kill('SIGKILL');
       const r1 = await exitOf(first, 10_000);

@@ -234,6 +234,14 @@ export class Session implements SessionLike {
         return;
       }
     }
+    if (typeof h.messageType === 'string' && h.messageType !== '') {
+      if (!cfg.messageTypes.includes(h.messageType)) {
+        this.ack(h, 'processed', {}, 'failure', Reasons.INVALID_MESSAGE_TYPE);
+        this.closeSoon('invalid message type');
+        return;
+      }
+      this.conn.messageType = h.messageType;
+    }
     const name = typeof h.clientName === 'string' && h.clientName !== '' ? h.clientName : `anonymous-${this.id}`;
     if (this.broker.hasTransactionLog) {
       const other = this.broker.clientNames.get(name);

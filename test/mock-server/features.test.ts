@@ -195,6 +195,15 @@ describe('configuration switches', () => {
     expect((await b.logon('twin')).header.status).toBe('success');
   });
 
+  it('a logon with a message type the server does not serve fails', async () => {
+    const s = await start({});
+    const c = await tcp(s);
+    const ack = await c.logon('mt', { messageType: 'fix' } as Partial<Header>);
+    expect(ack.header.reason).toBe('invalid message type');
+    const d = await tcp(s);
+    expect((await d.logon('mt2', { messageType: 'json' } as Partial<Header>)).header.status).toBe('success');
+  });
+
   it('authentication.reason selects the failure reason text', async () => {
     const s = await start({ authentication: { users: [{ user: 'u', password: 'p' }], reason: 'authentication failure' } });
     const c = await tcp(s);

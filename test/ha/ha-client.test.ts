@@ -203,7 +203,7 @@ describe('retryOnDisconnect', () => {
 
   it('false: one reconnection attempt, then DisconnectedException', async () => {
     const s = await server();
-    const c = ha('retry-false', [s.uri('tcp')], { retry: false, delay: 300 });
+    const c = ha('retry-false', [s.uri('tcp')], { retry: false, delay: 1000 });
     await c.connectAndLogon();
     await s.stop();
     await waitFor(() => !c.isLoggedOn, 'disconnect noticed');

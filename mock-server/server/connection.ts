@@ -332,11 +332,15 @@ export class TcpConnection extends Connection {
 
 type WsOut = string | Uint8Array;
 
+/** Unsent WebSocket output above which the connection's input is paused until it drains. */
+const WS_HIGH_WATER = 4 * 1024 * 1024;
+
 export class WsConnection extends Connection {
   readonly transport = 'ws' as const;
   private assembler = new WsCommandAssembler();
   private queued: WsOut[] = [];
   private queuedBytes = 0;
+  private readingPaused = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -402,6 +406,21 @@ export class WsConnection extends Connection {
     this.ws.send(f, { binary: typeof f !== 'string' });
     this.lastSent = Date.now();
     this.checkBackpressure();
+    if (!this.readingPaused && this.ws.bufferedAmount > WS_HIGH_WATER) this.pauseUntilDrained();
+  }
+
+  /** This client is not reading its output: stop reading its input until the output drains. */
+  private pauseUntilDrained(): void {
+    this.readingPaused = true;
+    this.pauseReading();
+    const poll = setInterval(() => {
+      if (this.closed || this.ws.bufferedAmount <= WS_HIGH_WATER / 2) {
+        clearInterval(poll);
+        this.readingPaused = false;
+        if (!this.closed && !this.stalled) this.resumeReading();
+      }
+    }, 20);
+    poll.unref?.();
   }
 
   private bodyFrame(body: OutBody): WsOut {

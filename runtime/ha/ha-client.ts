@@ -126,6 +126,10 @@ export class HAClient extends Client {
   getDelayStrategy(): DelayStrategy {
     return this.delay;
   }
+  /** Python-style alias of getDelayStrategy. */
+  getReconnectDelayStrategy(): DelayStrategy {
+    return this.delay;
+  }
   setRetryOnDisconnect(retry: boolean): this {
     this.retry = retry;
     return this;
@@ -133,8 +137,17 @@ export class HAClient extends Client {
   getRetryOnDisconnect(): boolean {
     return this.retry;
   }
+  /** Parameters of every logon the HAClient makes (timeout, authenticator, options, correlation id). */
   setLogonParams(params: LogonParams): this {
     this.logonParams = { ...params };
+    return this;
+  }
+  getLogonParams(): LogonParams {
+    return { ...this.logonParams };
+  }
+  /** Logon options (`o` of the logon command), e.g. `ack_conflation=100ms`. */
+  setLogonOptions(options: string): this {
+    this.logonParams = { ...this.logonParams, options };
     return this;
   }
   setConnectOptions(options: ConnectOptions): this {

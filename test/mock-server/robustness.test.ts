@@ -229,6 +229,32 @@ describe('fuzzing and slow consumers', () => {
   });
 });
 
+describe('slow WebSocket consumer', () => {
+  it('is disconnected when its unsent output passes the limit; others unaffected', async () => {
+    const s = await MockServer.start({ transports: [{ type: 'tcp', port: 0 }, { type: 'websocket', port: 0 }] }, { maxOutboundBytes: 256 * 1024 });
+    try {
+      const slow = await RawWsClient.connect(s.uri('ws'));
+      await slow.logon('ws-slow');
+      await slow.request(H({ command: 'subscribe', topic: 'flood', subscriptionId: 's' }));
+      const fast = await RawTcpClient.connect(s.port('tcp'));
+      await fast.logon('fast');
+      await fast.request(H({ command: 'subscribe', topic: 'flood', subscriptionId: 'f' }));
+      (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const body = `{"pad":"${'x'.repeat(8 * 1024)}"}`;
+      // Bursts well under the limit per event-loop turn, so only the client that does not read falls behind.
+      for (let round = 0; round < 400 && s.connections.some((c) => c.clientName === 'ws-slow'); round++) {
+        for (let i = 0; i < 10; i++) s.publish('flood', body);
+        await fast.take(10, (m) => m.header.command === 'publish', 10_000);
+      }
+      expect(s.connections.map((c) => c.clientName)).toEqual(['fast']);
+      slow.close();
+      fast.close();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('churn', () => {
   it('many clients subscribing, querying and vanishing abruptly leave the server healthy', async () => {
     const s = await MockServer.start({

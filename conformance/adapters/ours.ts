@@ -59,11 +59,11 @@ export const OURS_CAPABILITIES: readonly Capability[] = [
 ];
 
 function errorKind(err: unknown): AdapterErrorInfo['kind'] {
-  const name = err instanceof Error ? err.name || err.constructor.name : '';
-  if (/TimedOut|Timeout/i.test(name)) return 'timeout';
-  if (/Disconnected/i.test(name)) return 'disconnected';
-  if (/Connection|Refused|Transport|Uri/i.test(name)) return 'connection';
-  if (err && typeof err === 'object' && typeof (err as { reason?: unknown }).reason === 'string') return 'server';
+  if (err instanceof runtime.TimedOutException) return 'timeout';
+  if (err instanceof runtime.DisconnectedException) return 'disconnected';
+  // A failure ack: the exception carries the server's reason (AuthenticationException, NameInUseException, ...).
+  if (err instanceof runtime.AMPSException && typeof err.reason === 'string' && err.reason !== '') return 'server';
+  if (err instanceof runtime.ConnectionException) return 'connection';
   return 'other';
 }
 

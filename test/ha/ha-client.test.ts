@@ -526,3 +526,33 @@ describe('WebSocket', () => {
     expect(got).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });
+
+describe('factories', () => {
+  it('createMemoryBacked / createFileBacked set the guide\'s stores; close() releases the files for a restart', async () => {
+    const { FilePublishStore: FPS, LoggedBookmarkStore: LBS, MemoryBookmarkStore: MBS } = await import('../../runtime/store/index.js');
+    const { tempDir } = await import('./helpers.js');
+    const m = HAClient.createMemoryBacked('factory-mem');
+    expect(m.getPublishStore()).toBeInstanceOf(MemoryPublishStore);
+    expect(m.getBookmarkStore()).toBeInstanceOf(MBS);
+    expect(m.getSubscriptionManager()).toBeInstanceOf(DefaultSubscriptionManager);
+    const tmp = tempDir();
+    cleanups.push(() => tmp.cleanup());
+    const s = await server();
+    const pubLog = `${tmp.dir}/p.log`;
+    const bmLog = `${tmp.dir}/b.log`;
+    const f = HAClient.createFileBacked('factory-file', pubLog, bmLog, { serverChooser: new DefaultServerChooser().add(s.uri('tcp')) });
+    expect(f.getPublishStore()).toBeInstanceOf(FPS);
+    expect(f.getBookmarkStore()).toBeInstanceOf(LBS);
+    await f.connectAndLogon();
+    f.publish('factory-topic', '{"n":1}');
+    await f.publishFlush(5000);
+    await f.close();
+    // the same files open again (a restarted process)
+    const g = HAClient.createFileBacked('factory-file', pubLog, bmLog, { serverChooser: new DefaultServerChooser().add(s.uri('tcp')) });
+    cleanups.push(() => g.close());
+    expect(g.getPublishStore()!.unpersistedCount()).toBe(0);
+    await g.connectAndLogon();
+    g.publish('factory-topic', '{"n":2}');
+    await g.publishFlush(5000);
+  });
+});

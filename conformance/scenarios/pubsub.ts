@@ -125,6 +125,22 @@ export const pubsubScenarios: Scenario[] = [
     },
   },
   {
+    id: 'pubsub.correlation-id',
+    group: 'pubsub',
+    title: 'a correlation id set on publish reaches the subscriber unchanged',
+    requires: ['publish', 'subscribe'],
+    async run(ctx) {
+      const topic = ctx.topic('cid');
+      const c = await ctx.connect();
+      const sub = await c.subscribe({ command: 'subscribe', topic });
+      await c.publish(topic, doc(ctx, { n: 1 }), { correlationId: 'b3JkZXItNDI=' });
+      await c.publish(topic, doc(ctx, { n: 2 }));
+      const [first, second] = await ctx.waitFor(sub, isDelivery, 2, 'deliveries');
+      checkEqual(first!.correlationId, 'b3JkZXItNDI=', 'correlation id of message 1');
+      checkEqual(second!.correlationId, undefined, 'correlation id of message 2');
+    },
+  },
+  {
     id: 'pubsub.unsubscribe',
     group: 'pubsub',
     title: 'after unsubscribe no further messages are delivered',

@@ -198,4 +198,22 @@ export const queueScenarios: Scenario[] = [
       await checkDrained(ctx, 'after auto-ack');
     },
   },
+  {
+    id: 'queues.ack-by-filter',
+    group: 'queues',
+    title: "a sow_delete with a filter on a queue removes every matching message (the guide's manual acknowledgement)",
+    requires: ['publish', 'subscribe', 'queue', 'sow-delete', 'filter'],
+    needs: ['queue'],
+    async run(ctx) {
+      const topic = ctx.target.topics.queue;
+      const c = await ctx.connect();
+      for (const [i, order] of ['a', 'b', 'a', 'b', 'a'].entries()) await c.publish(topic, doc(ctx, { n: i + 1, order }));
+      await c.sowDelete({ topic, filter: runFilter(ctx, "/order = 'a'") });
+      const sub = await c.subscribe(queueSub(ctx, 10));
+      await ctx.waitFor(sub, isDelivery, 2, 'remaining messages');
+      await ctx.settle(300);
+      checkSameSet(deliveries(sub).map(n), [2, 4], 'messages left after the filter ack');
+      await ackAll(sub, deliveries(sub));
+    },
+  },
 ];

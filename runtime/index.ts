@@ -69,10 +69,7 @@ export {
 } from './store/index.js';
 
 // High availability
-export * from './ha/ha-client.js';
-export * from './ha/server-chooser.js';
-export * from './ha/delay-strategy.js';
-export * from './ha/subscription-manager.js';
+export * from './ha/index.js';
 
 // Message-format helpers (composite, FIX, NVFIX)
 export * from './helpers/index.js';

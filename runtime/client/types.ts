@@ -30,7 +30,9 @@ export type FailedWriteHandler = (message: Message, reason: string) => void;
 export type ExceptionListener = (error: Error) => void;
 
 /** Called when the connection is lost (not on `disconnect()`). May reconnect (`client.connect` + `logon`). */
-export type DisconnectHandler<C> = (client: C, error: Error) => void | Promise<void>;
+// Declared as a method so it is bivariant in C: a handler typed for a subclass (HAClient) keeps the subclass
+// assignable to Client.
+export type DisconnectHandler<C> = { handle(client: C, error: Error): void | Promise<void> }['handle'];
 
 /**
  * A command to run: what the generated `Command` builders produce (`Command.sow('orders').filter(...)`), or any

@@ -790,7 +790,7 @@ export class Session implements SessionLike {
     this.stopHeartbeat();
     this.heartbeatMs = ms;
     this.conn.lastReceived = Date.now();
-    const tick = Math.max(20, Math.min(1000, Math.floor(ms / 4)));
+    const tick = Math.max(20, Math.min(1000, Math.floor(ms / 8)));
     this.heartbeatTimer = setInterval(() => this.broker.guard(() => this.checkHeartbeat()), tick);
     this.heartbeatTimer.unref?.();
   }
@@ -810,10 +810,15 @@ export class Session implements SessionLike {
       this.conn.close('heartbeat timeout', 4000);
       return;
     }
-    // A heartbeat when the connection is idle, and also when the client has been silent for an interval while we
-    // were busy: clients that only answer server heartbeats (the C++/Python client) then stay alive.
-    const idle = now - this.conn.lastSent >= this.heartbeatMs;
-    const poke = now - this.conn.lastReceived >= this.heartbeatMs && now - this.lastBeatSent >= this.heartbeatMs;
+    // Heartbeats every half interval while idle (the server guarantees traffic at least every interval). Half,
+    // because the official JS client answers a server beat only when strictly more than one interval has passed
+    // since its own last beat, and its absence timer (two intervals) is re-armed only when it sends: with beats
+    // every full interval it replies to every second one and races its own timeout; with half-interval beats it
+    // replies at most 1.5 intervals apart. Also beat when the client has been silent for half an interval while
+    // we were busy: clients that only answer server heartbeats (the C++/Python client) then stay alive.
+    const half = this.heartbeatMs / 2;
+    const idle = now - this.conn.lastSent >= half;
+    const poke = now - this.conn.lastReceived >= half && now - this.lastBeatSent >= half;
     if (idle || poke) {
       this.lastBeatSent = now;
       this.send({ command: 'heartbeat' } as Header);

@@ -9,7 +9,7 @@ export {
   type LogLevel,
 } from './server/server.js';
 export { MockCluster, type MockClusterOptions } from './cluster/cluster.js';
-export { runMockServerCli } from './cli.js';
+export { runMockServerCli, type MockServerCliIo } from './cli.js';
 export {
   resolveConfig,
   readConfigFile,
@@ -23,5 +23,8 @@ export {
   type SowTopicConfig,
   type QueueConfig,
   type UserConfig,
+  type ResolvedSowTopic,
+  type ResolvedQueue,
 } from './config/config.js';
+export type { Broker, Subscription, ReplicatedOp } from './server/broker.js';
 export { MOCK_CONFIG_SCHEMA } from './config/schema.js';

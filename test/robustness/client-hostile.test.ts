@@ -291,6 +291,53 @@ for (const kind of ['tcp', 'ws'] as const) {
       });
     }
 
+    it('fuzz: well-framed server messages with random kinds, fields and values never break the client', async () => {
+      const rng = new Rng(SEED ^ 0xabcd);
+      const { sub, sow, sowQueryId, subId } = await setUp();
+      const c = server.conn!;
+      const kinds = ['p', 'publish', 'ack', 'sow', 'oof', 'group_begin', 'group_end', 'heartbeat', 'delta', 'bogus', ''];
+      const keys = ['cid', 'a', 'status', 'reason', 't', 'sub_id', 'sids', 'query_id', 'bm', 's', 'k', 'l', 'bs', 'ts', 'lp', 'version', 'opts', 'x', 'zzz'];
+      const vals: unknown[] = ['', 'x', subId, sowQueryId, `${subId},${subId}`, 'processed', 'completed', 'persisted', 'stats', 'failure', 'success',
+        'retry', 'bad filter', -1, 0, 1.5, 1e300, '99999999999999999999999999', '1|1|', null, true, { nested: [1] }, [1, 2]];
+      const sent: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const h: Record<string, unknown> = { c: rng.pick(kinds) };
+        for (let k = rng.int(6); k > 0; k--) h[rng.pick(keys)] = rng.pick(vals);
+        // `bs` on WebSocket makes the parser wait for records (legitimately); keep it an honest 0/1 there.
+        if (kind === 'ws' && h.c === 'sow') h.bs = 0;
+        if (kind === 'ws' && 'l' in h) delete h.l;
+        const text = JSON.stringify(h);
+        sent.push(text);
+        const body = rng.chance(0.5) ? '{"fuzz":1}' : '';
+        if (kind === 'tcp') {
+          // A TCP sow frame holds records; give it an honest (possibly empty) record list.
+          c.raw(lengthPrefixed(h.c === 'sow' ? text : text + body));
+        } else {
+          c.raw(text);
+          if ((h.c === 'p' || h.c === 'publish' || h.c === 'oof') && body !== '') c.raw(body);
+          else if (h.c === 'p' || h.c === 'publish' || h.c === 'oof') c.raw('{}');
+        }
+      }
+      // Then a clean finish: the real subscription gets a message, the sow completes.
+      c.send(H({ command: 'publish', topic: 'sub-t', subscriptionIds: subId }), '{"real":2}');
+      c.send(H({ command: 'group_end', queryId: sowQueryId }));
+      c.send(H({ command: 'ack', commandId: sowQueryId, queryId: sowQueryId, ackType: 'completed', status: 'success' }));
+      await sleep(200);
+      const input = `seed ${SEED ^ 0xabcd}; last frames: ${sent.slice(-5).join(' ')}`;
+      for (const e of listenerErrors) {
+        if (!(e instanceof AMPSException)) expect.fail(`exception listener got a non-AMPS error ${(e as Error)?.stack ?? String(e)}\n${input}`);
+      }
+      if (escaped.length > 0) expect.fail(`escaped: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n')}\n${input}`);
+      if (client.isConnected) {
+        const after = await (await client.sow('after3')).toArray();
+        expect(after.filter((m) => m.header.command === 'sow'), input).toHaveLength(2);
+        await client.disconnect();
+      } else {
+        await recovers();
+      }
+      await Promise.all([sub, sow]);
+    });
+
     it('non-fatal: acks for unknown command ids and publishes for unknown subscriptions go to the last-chance handler', async () => {
       const { sub, sow, sowQueryId, subId } = await setUp();
       const c = server.conn!;

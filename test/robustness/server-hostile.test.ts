@@ -57,6 +57,7 @@ async function goodStillWorks(what: string): Promise<void> {
 }
 
 function noEscapes(): void {
+  if (internalErrors.length > 0) expect.fail(`the server hit internal errors:\n${internalErrors.map((x) => x.slice(0, 600)).join('\n---\n')}`);
   if (escaped.length > 0) {
     expect.fail(`uncaught exception / unhandled rejection in the server process: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n---\n')}`);
   }
@@ -91,7 +92,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.DUMP_INTERNAL) console.log('INTERNAL ERRORS:\n' + internalErrors.map((x) => x.slice(0, 600)).join('\n====\n'));
   for (const c of open.splice(0)) c.close();
   await good?.disconnect();
   await server?.close();

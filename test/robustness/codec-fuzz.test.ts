@@ -432,4 +432,35 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
       expect(te.decode(out[0].body), input).toBe(wf(body));
     });
   });
+
+  // BUG (runtime/wire/tcp-framing.ts FrameDecoder.frameLengthOfPending: `this.pending[0].length >= 4 ? ... :
+  // concatBytes(this.pending)`): when the first pending chunk is shorter than 4 bytes (a peer that sends 1 byte,
+  // pauses, then the rest), EVERY later chunk re-concatenates all pending chunks just to read the length: the
+  // work is quadratic in the frame size. Measured: a 1 MB frame in 1 KB chunks after a 1-byte first chunk copies
+  // ~514 MB (502x); 2 MB copies ~2 GB (1000x). A 200 MB frame (under the 256 MB default limit) would copy
+  // hundreds of GB: one client can wedge the mock server (and a hostile server can wedge our client).
+  // Fix: remember the frame length once 4 bytes are known (or merge only the first 4 bytes), so each push is O(chunk).
+  // Deterministic check (no timing): count the bytes copied through Uint8Array.prototype.set.
+  it.fails('FrameDecoder: a frame split after its first byte is reassembled in linear work', () => {
+    const origSet = Uint8Array.prototype.set;
+    let copied = 0;
+    Uint8Array.prototype.set = function (this: Uint8Array, src: ArrayLike<number>, offset?: number) {
+      copied += src.length;
+      return origSet.call(this, src, offset);
+    } as typeof origSet;
+    try {
+      const total = 512 * 1024;
+      const frame = new Uint8Array(4 + total);
+      new DataView(frame.buffer).setUint32(0, total);
+      frame.set(utf8('{"c":"p"}'), 4);
+      let frames = 0;
+      const d = new FrameDecoder(() => frames++);
+      d.push(frame.subarray(0, 1));
+      for (let at = 1; at < frame.length; at += 1024) d.push(frame.subarray(at, Math.min(frame.length, at + 1024)));
+      expect(frames).toBe(1);
+      expect(copied / total, `copied ${copied} bytes to reassemble a ${total}-byte frame`).toBeLessThan(4);
+    } finally {
+      Uint8Array.prototype.set = origSet;
+    }
+  });
 });

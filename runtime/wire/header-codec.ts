@@ -61,6 +61,73 @@ const SEQUENCE_DIGITS = /[{,]\s*"(?:s|seq)"\s*:\s*"?(\d+)/;
 
 /** Decodes one header from its JSON text (used directly by the WebSocket path, whose headers are text frames). */
 export function decodeHeaderText(text: string): Header {
+  return decodeCompact(text) ?? decodeGeneral(text);
+}
+
+/**
+ * Fast path for the headers servers and clients actually send: compact, known keys, string values without
+ * escapes, non-negative integers. It builds the property-named header in one pass, about twice as fast as
+ * JSON.parse plus remapping. Anything else (whitespace, escapes, unknown keys, booleans, negative or fractional
+ * numbers, a value that needs coercing) returns undefined and takes the general path, so results are identical.
+ */
+function decodeCompact(text: string): Header | undefined {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(0) !== 0x7b) return undefined;
+  const header: Record<string, HeaderValue> = {};
+  let i = 1;
+  if (text.charCodeAt(1) === 0x7d) return n === 2 ? (header as Header) : undefined;
+  for (;;) {
+    if (text.charCodeAt(i) !== 0x22) return undefined;
+    const keyEnd = text.indexOf('"', i + 1);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== 0x3a) return undefined;
+    const field = HEADER_FIELD_BY_WIRE_KEY.get(text.slice(i + 1, keyEnd));
+    if (field === undefined) return undefined;
+    i = keyEnd + 2;
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const valueEnd = text.indexOf('"', i + 1);
+      if (valueEnd < 0) return undefined;
+      const value = text.slice(i + 1, valueEnd);
+      if (value.indexOf('\\') >= 0) return undefined;
+      if (field.type === 'string') header[field.name] = value;
+      else if (field.type === 'sequence' && isDigitString(value)) header[field.name] = BigInt(value);
+      else return undefined;
+      i = valueEnd + 1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 0x30 || d > 0x39) break;
+        j++;
+      }
+      const digits = text.slice(i, j);
+      if (field.type === 'sequence') header[field.name] = BigInt(digits);
+      else if (j - i > 15) return undefined;
+      else if (field.type === 'integer') header[field.name] = Number(digits);
+      else if (field.type === 'string') header[field.name] = digits;
+      else return undefined;
+      i = j;
+    } else return undefined;
+    const next = text.charCodeAt(i);
+    if (next === 0x2c) i++;
+    else if (next === 0x7d && i === n - 1) break;
+    else return undefined;
+  }
+  if (header.command === 'p') header.command = 'publish';
+  return header as Header;
+}
+
+function isDigitString(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** The general path (JSON.parse, then remap and coerce); exported so tests can hold the fast path to it. */
+export function decodeGeneral(text: string): Header {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -170,7 +170,7 @@ export class FrameBuffer {
   private at = 0;
 
   constructor(private readonly initialCapacity = 64 * 1024) {
-    this.buf = new Uint8Array(initialCapacity);
+    this.buf = allocBytes(initialCapacity);
   }
 
   /** Bytes appended since the last take(). */
@@ -185,8 +185,8 @@ export class FrameBuffer {
     this.reserve(4 + headerText.length * 3 + bodyMax);
     const start = this.at;
     let at = start + 4;
-    at += encoder.encodeInto(headerText, this.buf.subarray(at)).written;
-    if (typeof body === 'string') at += encoder.encodeInto(body, this.buf.subarray(at)).written;
+    at += writeUtf8(this.buf, at, headerText);
+    if (typeof body === 'string') at += writeUtf8(this.buf, at, body);
     else if (body !== undefined) {
       this.buf.set(body, at);
       at += body.length;
@@ -199,17 +199,35 @@ export class FrameBuffer {
   /** Everything appended so far; the buffer starts afresh (the returned bytes now belong to the caller). */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.at);
-    this.buf = new Uint8Array(Math.max(this.initialCapacity, Math.min(this.buf.length, 4 * 1024 * 1024)));
+    this.buf = allocBytes(Math.max(this.initialCapacity, Math.min(this.buf.length, 4 * 1024 * 1024)));
     this.at = 0;
     return out;
   }
 
   private reserve(extra: number): void {
     if (this.at + extra <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.at + extra));
+    const grown = allocBytes(Math.max(this.buf.length * 2, this.at + extra));
     grown.set(this.buf.subarray(0, this.at));
     this.buf = grown;
   }
+}
+
+// In Node, Buffer writes UTF-8 at an offset natively without allocating a view per call; elsewhere (browsers)
+// TextEncoder.encodeInto does the same job. Only bytes that were written are ever sent, so allocUnsafe is safe.
+interface NodeBufferLike {
+  allocUnsafe(n: number): Uint8Array;
+  prototype: { utf8Write?: unknown };
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+const hasUtf8Write = typeof NodeBuffer?.prototype.utf8Write === 'function';
+
+function allocBytes(n: number): Uint8Array {
+  return NodeBuffer !== undefined ? NodeBuffer.allocUnsafe(n) : new Uint8Array(n);
+}
+
+function writeUtf8(buf: Uint8Array, at: number, text: string): number {
+  if (hasUtf8Write) return (buf as unknown as { utf8Write(s: string, offset: number): number }).utf8Write(text, at);
+  return encoder.encodeInto(text, buf.subarray(at)).written;
 }
 
 export interface SowRecord {

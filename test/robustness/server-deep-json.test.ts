@@ -96,4 +96,43 @@ describe('hostile message bodies', () => {
     expect(filtered.header.status, String(filtered.header.reason)).toBe('success');
     expect(internal).toEqual([]);
   });
+
+  // BUG (mock-server/engine/filter/index.ts compilePred: a long AND / OR / `+` chain compiles into closures nested
+  // once per term, evaluated recursively at PUBLISH time; compileFilter only guards the parse against RangeError):
+  // a filter of ~8000-12000 `/a = 1` terms joined by AND (or OR, or `1 + 1 + ...`; the exact window depends on the
+  // stack size) is accepted (success ack) but
+  // every later publish to the topic overflows the stack inside the fan-out: the PUBLISHER gets a failure ack
+  // 'not supported' and every OTHER subscriber of the topic loses the message. One hostile subscription blocks
+  // the topic for everyone. Repro: subscribe {"c":"subscribe","t":"ft","filter":"/a = 1 AND /a = 1 AND ... (8000)"}
+  // then publish {"a":1} to ft from another connection -> failure 'not supported', log "publish failed:
+  // RangeError: Maximum call stack size exceeded at filter/index.ts:295". Fix: compile n-ary AND/OR/+ chains into
+  // flat loops (or evaluate the compiled filter once at subscribe time on a dummy doc and reject with 'bad filter'
+  // on RangeError), and isolate per-subscription filter errors in the fan-out so one bad filter never fails the
+  // publish or starves other subscribers.
+  it.fails('a long AND-chain filter accepted at subscribe time does not break publishes for everyone', async () => {
+    const internalBefore = internal.length;
+    const victim = await client('chain-victim');
+    const sub = await request(victim, { command: 'subscribe', topic: 'chain-t', subscriptionId: 'v' });
+    expect(sub.header.status).toBe('success');
+    const publisher = await client('chain-pub');
+    const delivered = () => victim.received.filter((m) => m.header.command === 'publish').length;
+    // The window between "parses" and "evaluates" depends on the stack size: try a range of lengths.
+    for (const n of [4000, 8000, 12000, 16000, 24000, 32000]) {
+      for (const op of ['AND', 'OR']) {
+        const evil = await client(`chain-evil-${op}-${n}`);
+        const term = op === 'AND' ? '/a = 1' : '/a = 2';
+        const evilAck = await request(evil, { command: 'subscribe', topic: 'chain-t', filter: Array.from({ length: n }, () => term).join(` ${op} `), subscriptionId: 'e' });
+        const what = `${n} x ${op}: subscribe ${String(evilAck.header.status)} ${String(evilAck.header.reason ?? '')}`;
+        if (evilAck.header.status === 'failure') expect(evilAck.header.reason, what).toBe('bad filter');
+        const before = delivered();
+        const pub = await request(publisher, { command: 'publish', topic: 'chain-t' }, '{"a":1}');
+        // Either the filter was refused up front, or it works: the publish succeeds and reaches the other subscriber.
+        expect(pub.header.status, `${what}; publish: ${String(pub.header.reason)}`).toBe('success');
+        await victim.waitFor(() => delivered() > before, 3000);
+        expect(delivered(), what).toBe(before + 1);
+        evil.close();
+      }
+    }
+    expect(internal.slice(internalBefore)).toEqual([]);
+  });
 });

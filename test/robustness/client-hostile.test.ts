@@ -10,8 +10,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AMPSException,
+  CommandException,
   DisconnectedException,
   StreamException,
+  TimedOutException,
 } from '../../generated/errors.js';
 import type { Header } from '../../generated/header-fields.js';
 import { Client, type Message, type MessageStream } from '../../runtime/index.js';
@@ -36,6 +38,7 @@ afterAll(() => {
 // A scripted server, TCP or WebSocket, one connection at a time.
 
 interface Conn {
+  readonly kind: 'tcp' | 'ws';
   send(header: Header, body?: string): void;
   sowBatch(batch: Header, records: SowRecord[]): void;
   /** TCP: raw bytes. WS: one raw frame. */
@@ -48,12 +51,14 @@ interface Script {
   holdSow: boolean;
   /** Topics whose subscribe is never acknowledged (a pending command). */
   holdTopics: Set<string>;
+  /** How the next logon is answered. */
+  logon: 'ok' | 'silent' | 'garbage' | 'close' | 'failure';
 }
 
 class HostileServer {
   conn: Conn | undefined;
   readonly commands: Header[] = [];
-  readonly script: Script = { holdSow: true, holdTopics: new Set(['held']) };
+  readonly script: Script = { holdSow: true, holdTopics: new Set(['held']), logon: 'ok' };
   private tcp?: Server;
   private wss?: WebSocketServer;
   private sockets: (Socket | WebSocket)[] = [];
@@ -82,6 +87,7 @@ class HostileServer {
     this.sockets.push(sock);
     sock.on('error', () => undefined);
     const conn: Conn = {
+      kind: 'tcp',
       send: (h, b) => sock.write(encodeFrame(h, b, { server: true })),
       sowBatch: (h, r) => sock.write(encodeSowBatch(h, r, { server: true })),
       raw: (x) => sock.write(typeof x === 'string' ? utf8(x) : x),
@@ -105,6 +111,7 @@ class HostileServer {
       for (const f of fs) if (w.readyState === 1) w.send(f, { binary: typeof f !== 'string' });
     };
     const conn: Conn = {
+      kind: 'ws',
       send: (h, b) => send(encodeWsServerMessage(h, b, 'text')),
       sowBatch: (h, r) => send(encodeWsSowBatch(h, r, 'text')),
       raw: (x) => send([x]),
@@ -129,6 +136,12 @@ class HostileServer {
       c.send(H({ command: 'ack', commandId: h.commandId, ackType: type, status: 'success', ...extra }));
     switch (h.command) {
       case 'logon':
+        if (this.script.logon === 'silent') return;
+        if (this.script.logon === 'garbage') return c.raw(kindOf(c) === 'tcp' ? lengthPrefixed('{"c":"ack",') : '{"c":"ack",');
+        if (this.script.logon === 'close') return c.close();
+        if (this.script.logon === 'failure') {
+          return c.send(H({ command: 'ack', commandId: h.commandId, ackType: 'processed', status: 'failure', reason: 'some reason nobody knows' }));
+        }
         c.send(H({ command: 'ack', commandId: h.commandId, ackType: 'processed', status: 'success', sequence: 0n, clientName: h.clientName, bookmark: '1|0|', version: '5.3.4.0' }));
         return;
       case 'sow': {
@@ -154,6 +167,8 @@ class HostileServer {
     await new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : this.wss!.close(() => r())));
   }
 }
+
+const kindOf = (c: Conn) => c.kind;
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -265,6 +280,15 @@ for (const kind of ['tcp', 'ws'] as const) {
       await client.disconnect();
     }
 
+    async function recovers2(): Promise<void> {
+      server.script.holdSow = false;
+      await client.connect(server.uri(kind));
+      await client.logon();
+      const records = await (await client.sow('after-logon')).toArray();
+      expect(records.filter((m) => m.header.command === 'sow')).toHaveLength(2);
+      await client.disconnect();
+    }
+
     function checkQuiet(): void {
       for (const e of listenerErrors) expect(e, `exception listener got ${String(e)}`).toBeInstanceOf(AMPSException);
       if (escaped.length > 0) expect.fail(`escaped: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n')}`);
@@ -336,6 +360,30 @@ for (const kind of ['tcp', 'ws'] as const) {
         await recovers();
       }
       await Promise.all([sub, sow]);
+    });
+
+    it('logon abuse: never answered, answered with a torn frame, connection closed, unknown failure reason', async () => {
+      const expectations: [Script['logon'], (e: unknown) => void][] = [
+        ['silent', (e) => expect(e).toBeInstanceOf(TimedOutException)],
+        ['garbage', (e) => expect(e).toBeInstanceOf(AMPSException)],
+        ['close', (e) => expect(e).toBeInstanceOf(DisconnectedException)],
+        ['failure', (e) => expect((e as Error).constructor).toBe(CommandException)],
+      ];
+      for (const [mode, check] of expectations) {
+        server.script.logon = mode;
+        await client.connect(server.uri(kind));
+        const e = await client.logon({ timeout: 500 }).then(
+          () => new Error(`logon resolved with mode ${mode}`),
+          (x: unknown) => x,
+        );
+        check(e);
+        // A failed logon leaves the client disconnected (or lets us disconnect), never wedged.
+        await client.disconnect();
+        expect(client.isConnected, mode).toBe(false);
+        checkQuiet();
+      }
+      server.script.logon = 'ok';
+      await recovers2();
     });
 
     it('non-fatal: acks for unknown command ids and publishes for unknown subscriptions go to the last-chance handler', async () => {

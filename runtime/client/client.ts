@@ -33,6 +33,7 @@ import {
 } from '../../generated/errors.js';
 import { Bookmarks, EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
 import type { InboundMessage } from '../wire/message.js';
+import { preEncodeHeader, type EncodedHeader } from '../wire/header-codec.js';
 import { createTransport as defaultCreateTransport, type Transport, type TransportOptions } from '../transport/transport.js';
 import { parseUri, redactUri, type ParsedUri } from '../transport/uri.js';
 import { DefaultAuthenticator } from './authenticator.js';
@@ -70,6 +71,8 @@ export const LOGON_VERSION = `5.3.5.1.amps-ts.${CLIENT_VERSION}:typescript`;
 
 const utf8Encoder = new TextEncoder();
 const EMPTY_BODY = new Uint8Array(0);
+/** Topics whose plain publish header is kept encoded. */
+const PUBLISH_HEADER_CACHE_SIZE = 1024;
 
 export type ConnectionStateListener = (state: ConnectionState) => void;
 
@@ -184,6 +187,8 @@ export class Client implements MessageOwner, StreamOwner {
   /** Reused for parameterless publishes (the transport encodes at once, so reuse is safe). */
   private readonly publishHeader: Header = { command: 'p', topic: '' } as Header;
   private readonly deltaPublishHeader: Header = { command: 'delta_publish', topic: '' } as Header;
+  private readonly publishHeaderCache = new Map<string, EncodedHeader>();
+  private readonly deltaPublishHeaderCache = new Map<string, EncodedHeader>();
   // heartbeat
   private hbInterval = 0;
   private hbTimeout = 0;
@@ -661,8 +666,7 @@ export class Client implements MessageOwner, StreamOwner {
     const body = typeof data === 'string' || data instanceof Uint8Array ? data : this.serialize(data);
     const store = this.publishStoreRef;
     if (params === undefined && store === undefined) {
-      reusable.topic = topic;
-      t.send(reusable, body);
+      t.sendEncoded(this.encodedPublishHeader(reusable, topic), body);
       return;
     }
     const h = { command, topic } as Header & Record<string, unknown>;
@@ -679,6 +683,21 @@ export class Client implements MessageOwner, StreamOwner {
       return;
     }
     t.send(h, body);
+  }
+
+  /**
+   * The plain publish header of a topic, encoded once: a publish loop then costs one body encode and one copy.
+   * Bounded: past PUBLISH_HEADER_CACHE_SIZE topics the cache starts over.
+   */
+  private encodedPublishHeader(reusable: Header, topic: string): EncodedHeader {
+    const cache = reusable === this.publishHeader ? this.publishHeaderCache : this.deltaPublishHeaderCache;
+    let encoded = cache.get(topic);
+    if (encoded === undefined) {
+      if (cache.size >= PUBLISH_HEADER_CACHE_SIZE) cache.clear();
+      encoded = preEncodeHeader({ command: reusable.command, topic } as Header);
+      cache.set(topic, encoded);
+    }
+    return encoded;
   }
 
   /** Serialises a non-string, non-bytes body for the connection's message type. */

@@ -23,6 +23,7 @@ import {
 } from '../../generated/errors.js';
 import { FrameBuffer, FrameDecoder, parseFrame } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
+import type { EncodedHeader } from '../wire/header-codec.js';
 import type { ParsedUri } from './uri.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import type { RawFilter, Transport, TransportOptions } from './transport.js';
@@ -228,10 +229,22 @@ export abstract class StreamTransport implements Transport {
   // ---- outgoing -------------------------------------------------------------------------------------------
 
   send(header: Header, body?: Uint8Array | string): void {
+    this.checkOpen();
+    this.queued(this.out.append(header, body));
+  }
+
+  sendEncoded(header: EncodedHeader, body?: Uint8Array | string): void {
+    this.checkOpen();
+    this.queued(this.out.appendEncoded(header, body));
+  }
+
+  private checkOpen(): void {
     if (this.state !== 'open') {
       throw new DisconnectedException(`not connected to ${this.describeTarget()} (state ${this.state})`);
     }
-    const frame = this.out.append(header, body);
+  }
+
+  private queued(frame: Uint8Array): void {
     if (this.rawFilter !== undefined) this.callRawFilter(frame.slice(), true);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

@@ -16,6 +16,7 @@
 
 import type { Header } from '../../generated/header-fields.js';
 import type { InboundMessage } from '../wire/message.js';
+import type { EncodedHeader } from '../wire/header-codec.js';
 import { parseUri, type ParsedUri } from './uri.js';
 import { TcpTransport } from './tcp.js';
 import { TlsTransport } from './tls.js';
@@ -100,6 +101,8 @@ export interface Transport {
    * Throws DisconnectedException when not connected.
    */
   send(header: Header, body?: Uint8Array | string): void;
+  /** As send(), with a header encoded once beforehand (the client's per-topic publish headers). */
+  sendEncoded(header: EncodedHeader, body?: Uint8Array | string): void;
   /** Registers a message listener; returns a function that removes it. */
   onMessage(cb: (m: InboundMessage) => void): () => void;
   /** Registers a close listener (called once per connection); returns a function that removes it. */

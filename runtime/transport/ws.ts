@@ -21,7 +21,8 @@ import {
   StreamException,
   TimedOutException,
 } from '../../generated/errors.js';
-import { encodeWsCommand, wsPreamble, WsInboundParser } from '../wire/ws-framing.js';
+import { encodeWsCommand, encodeWsCommandText, wsPreamble, WsInboundParser } from '../wire/ws-framing.js';
+import type { EncodedHeader } from '../wire/header-codec.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule } from './defaults.js';
@@ -374,6 +375,15 @@ export class WebSocketTransport implements Transport {
       throw new DisconnectedException(`not connected to ${this.describeTarget()} (state ${this.state})`);
     }
     const frames = encodeWsCommand(header, body);
+    this.cork();
+    for (const f of frames) this.sendFrame(f);
+  }
+
+  sendEncoded(header: EncodedHeader, body?: Uint8Array | string): void {
+    if (this.state !== 'open') {
+      throw new DisconnectedException(`not connected to ${this.describeTarget()} (state ${this.state})`);
+    }
+    const frames = encodeWsCommandText(header.text, body);
     this.cork();
     for (const f of frames) this.sendFrame(f);
   }

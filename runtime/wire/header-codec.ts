@@ -299,6 +299,17 @@ function encodeLoose(value: HeaderValue): string {
   return encodeString(value);
 }
 
+/** A header encoded once and sent many times (e.g. the publish header of one topic). */
+export interface EncodedHeader {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
+export function preEncodeHeader(header: Header, options?: EncodeOptions): EncodedHeader {
+  const text = encodeHeader(header, options);
+  return { text, bytes: new TextEncoder().encode(text) };
+}
+
 /** JSON string literal; the common case (no quote, backslash or control character) avoids JSON.stringify. */
 export function encodeString(s: string): string {
   for (let i = 0; i < s.length; i++) {

@@ -4,7 +4,7 @@
 
 import type { Header } from '../../generated/header-fields.js';
 import { StreamException } from '../../generated/errors.js';
-import { decodeHeader, encodeHeader, findHeaderEnd, type EncodeOptions } from './header-codec.js';
+import { decodeHeader, encodeHeader, findHeaderEnd, type EncodeOptions, type EncodedHeader } from './header-codec.js';
 import type { InboundMessage } from './message.js';
 
 /** The C client treats a frame over 1 GiB as corruption; the server documents ~200 MB in practice. */
@@ -186,6 +186,24 @@ export class FrameBuffer {
     const start = this.at;
     let at = start + 4;
     at += writeUtf8(this.buf, at, headerText);
+    if (typeof body === 'string') at += writeUtf8(this.buf, at, body);
+    else if (body !== undefined) {
+      this.buf.set(body, at);
+      at += body.length;
+    }
+    writeLength(this.buf, start, at - start - 4);
+    this.at = at;
+    return this.buf.subarray(start, at);
+  }
+
+  /** Appends one frame whose header was encoded beforehand (see preEncodeHeader). */
+  appendEncoded(header: EncodedHeader, body?: Uint8Array | string): Uint8Array {
+    const bodyMax = typeof body === 'string' ? body.length * 3 : (body?.length ?? 0);
+    this.reserve(4 + header.bytes.length + bodyMax);
+    const start = this.at;
+    let at = start + 4;
+    this.buf.set(header.bytes, at);
+    at += header.bytes.length;
     if (typeof body === 'string') at += writeUtf8(this.buf, at, body);
     else if (body !== undefined) {
       this.buf.set(body, at);

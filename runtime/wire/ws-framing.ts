@@ -43,6 +43,11 @@ export function encodeWsCommand(header: Header, body?: WsFrame): WsFrame[] {
   return hasBody ? [COUNT_TWO, headerText, body] : [COUNT_ONE, headerText];
 }
 
+/** As encodeWsCommand, with a header encoded beforehand. */
+export function encodeWsCommandText(headerText: string, body?: WsFrame): WsFrame[] {
+  return body !== undefined && body.length > 0 ? [COUNT_TWO, headerText, body] : [COUNT_ONE, headerText];
+}
+
 // Shared, never mutated by us; WebSocket implementations copy a frame before masking it (the ws package treats
 // typed-array views as read-only), so one instance serves every command.
 const COUNT_ONE = countFrame(1);

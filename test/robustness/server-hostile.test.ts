@@ -5,7 +5,7 @@
 // to the right exception class, connections that must be closed are closed, sessions do not leak, and the good
 // client can still run a sow at the end. Seeded (FUZZ_SEED), bounded in count and time.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadFilterException,
   BadRegexTopicException,
@@ -153,9 +153,14 @@ const FAIL_CASES: FailCase[] = [
 ];
 
 describe(`mock server under hostile clients (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
-  it.each(FAIL_CASES)('failure ack: $name', async (c) => {
-    const raw = await tcp();
-    if (c.logon !== false) expect((await raw.logon(`fail-${c.name}`))?.header.status).toBe('success');
+  // The good client keeps being served after every test, not just at the end.
+  afterEach(async () => {
+    await goodStillWorks('the previous test');
+  });
+
+  it.each(FAIL_CASES.flatMap((c) => (['tcp', 'ws'] as const).map((kind) => ({ ...c, kind }))))('failure ack over $kind: $name', async (c) => {
+    const raw = c.kind === 'tcp' ? await tcp() : await ws();
+    if (c.logon !== false) expect((await raw.logon(`fail-${c.kind}-${c.name}`))?.header.status).toBe('success');
     let k = 0;
     for (const b of c.before ?? []) {
       const cid = `pre${k++}`;

@@ -173,7 +173,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
     const rng = new Rng(SEED);
     const corpus = [...serverCorpus(), ...clientCorpus()];
     let failures = 0;
-    const runs = bounded(4000, 5000, (i) => {
+    const runs = bounded(4000, 3000, (i) => {
       // A stream of 1..4 valid frames, then 1..3 mutations of the whole stream.
       let bytes = concat(...Array.from({ length: 1 + rng.int(4) }, () => rng.pick(corpus)));
       const hows: string[] = [];
@@ -196,7 +196,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
 
   it('TCP: random bytes, huge and lying length prefixes', () => {
     const rng = new Rng(SEED ^ 0x1111);
-    bounded(3000, 3000, (i) => {
+    bounded(3000, 2000, (i) => {
       const kind = rng.int(4);
       let bytes: Uint8Array;
       if (kind === 0) bytes = rng.bytes(rng.int(300));
@@ -231,7 +231,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
     const rng = new Rng(SEED ^ 0x2222);
     const atoms = ['{', '}', '[', ']', '"c"', '"s"', '"bs"', '"l"', '"t"', ':', ',', '"x"', '1', '-5', '1.5', '1e400', 'true', 'null',
       '"\\u0000"', '"\\ud800"', '"é"', '123456789012345678901234567890', '"__proto__"', '"constructor"', '" "', '\\', '"'];
-    bounded(20_000, 3000, (i) => {
+    bounded(20_000, 2000, (i) => {
       let text = '';
       if (rng.chance(0.5)) {
         // A mostly well-formed object.
@@ -326,7 +326,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
       encodeWsSowBatch(H({ command: 'sow', queryId: 'q', topic: 't' }), [rec('1', '{"a":1}'), rec('2', '{"a":2}')], 'text'),
       encodeWsSowBatch(H({ command: 'sow', queryId: 'q', topic: 't' }), [rec('1', 'x')], 'binary'),
     ];
-    bounded(5000, 4000, (i) => {
+    bounded(5000, 2500, (i) => {
       const { frames, how } = mutateWsFrames(rng, wsFramesOf(rng, corpus));
       const parser = new WsInboundParser();
       for (const f of frames) {
@@ -378,7 +378,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
       encodeWsCommand(H({ command: 'subscribe', topic: 't', commandId: '2', filter: '/a = 1' })),
       [Uint8Array.from([3, 0, 0, 0]), '{"c":"p","t":"t"}', 'part1', utf8('part2')],
     ];
-    bounded(5000, 3000, (i) => {
+    bounded(5000, 2000, (i) => {
       const { frames, how } = mutateWsFrames(rng, wsFramesOf(rng, corpus));
       // Count frames announcing absurd numbers.
       if (rng.chance(0.1)) frames.unshift(Uint8Array.from([0x40, 0x42, 0x0f, 0x00])); // 1e6
@@ -405,7 +405,7 @@ describe(`codec fuzz (seed ${SEED}; rerun with FUZZ_SEED=<n>)`, () => {
     const rng = new Rng(SEED ^ 0x5555);
     const chars = ['a', 'é', '"', '\\', ',', ':', '{', '}', '\u0000', '\n', '😀', '\ud800', '"s":5', ' ', '|'];
     const str = () => Array.from({ length: rng.int(8) }, () => rng.pick(chars)).join('');
-    bounded(3000, 3000, (i) => {
+    bounded(3000, 2000, (i) => {
       const h = H({
         command: rng.pick(['publish', 'ack', 'oof', 'group_begin']),
         sequence: BigInt(rng.int(2 ** 30)) * BigInt(rng.int(2 ** 30)) * 16n,

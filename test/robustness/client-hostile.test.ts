@@ -16,7 +16,7 @@ import {
   TimedOutException,
 } from '../../generated/errors.js';
 import type { Header } from '../../generated/header-fields.js';
-import { Client, type Message, type MessageStream } from '../../runtime/index.js';
+import { Client, MemoryBookmarkStore, type Message, type MessageStream } from '../../runtime/index.js';
 import { decodeHeader } from '../../runtime/wire/header-codec.js';
 import { encodeFrame, encodeSowBatch, FrameDecoder, type SowRecord } from '../../runtime/wire/tcp-framing.js';
 import { encodeWsServerMessage, encodeWsSowBatch, WsCommandAssembler, type WsFrame } from '../../runtime/wire/ws-framing.js';
@@ -384,6 +384,44 @@ for (const kind of ['tcp', 'ws'] as const) {
       }
       server.script.logon = 'ok';
       await recovers2();
+    });
+
+    it('fuzz: hostile bookmarks on a bookmark subscription with a bookmark store never break the client', async () => {
+      const rng = new Rng(SEED ^ 0xb00c);
+      const store = new MemoryBookmarkStore();
+      client.setBookmarkStore(store);
+      try {
+        server.script.holdSow = false;
+        await client.connect(server.uri(kind));
+        await client.logon();
+        const got: Message[] = [];
+        const subId = await client.bookmarkSubscribe((m) => {
+          got.push(m);
+          if (rng.chance(0.7)) m.discard();
+        }, 'bm-t', '0');
+        const c = server.conn!;
+        const bms = ['', '|', '||', '1|', '|1|', '1|1|', '1|1|', '1|2|', '2|1|', 'abc', '1|-5|', '1|1.5|', '18446744073709551616|1|',
+          '1|99999999999999999999999999999|', '20260101T000000Z', '0', '0|1|', 'recent', '[1|1|:2|2|]', '1|1|,2|2|', '\u0000', '😀|1|'];
+        const sent: string[] = [];
+        for (let i = 0; i < 300; i++) {
+          const bm = rng.chance(0.5) ? rng.pick(bms) : `${rng.int(3)}|${rng.int(50)}|`;
+          sent.push(bm);
+          c.send(H({ command: 'publish', topic: 'bm-t', subscriptionIds: subId, bookmark: bm }), `{"i":${i}}`);
+          if (rng.chance(0.1)) c.send(H({ command: 'ack', ackType: 'persisted', subscriptionId: subId, bookmark: rng.pick(bms), status: 'success' }));
+        }
+        c.send(H({ command: 'publish', topic: 'bm-t', subscriptionIds: subId, bookmark: '7|1000|' }), '{"i":"last"}');
+        await waitFor(() => got.some((m) => m.data === '{"i":"last"}'), 5000, 'the last delivery');
+        const input = `seed ${SEED ^ 0xb00c}; bookmarks: ${sent.slice(-20).join(' ')}`;
+        for (const e of listenerErrors) {
+          if (!(e instanceof AMPSException)) expect.fail(`exception listener got a non-AMPS error ${(e as Error)?.stack ?? String(e)}\n${input}`);
+        }
+        if (escaped.length > 0) expect.fail(`escaped: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n')}\n${input}`);
+        expect(typeof store.getMostRecent(subId), input).toBe('string');
+        expect(client.isConnected).toBe(true);
+        await client.disconnect();
+      } finally {
+        client.setBookmarkStore(undefined);
+      }
     });
 
     it('non-fatal: acks for unknown command ids and publishes for unknown subscriptions go to the last-chance handler', async () => {

@@ -357,7 +357,7 @@ describe(`mock server under hostile clients (seed ${SEED}; rerun with FUZZ_SEED=
     const jsonFrame = (h: Record<string, unknown>) => lengthPrefixed(JSON.stringify(h) + (rng.chance(0.3) ? '{"id":1}' : ''));
     let opened = 0;
     const log: string[] = [];
-    const runs = await boundedAsync(20, 12_000, async (round) => {
+    const runs = await boundedAsync(20, 8000, async (round) => {
       const batch: Promise<void>[] = [];
       for (let j = 0; j < 10; j++) {
         opened++;

@@ -343,6 +343,38 @@ describe(`mock server under hostile clients (seed ${SEED}; rerun with FUZZ_SEED=
     await goodStillWorks('websocket abuse');
   });
 
+  it('random option strings on every option-taking command are answered, never an internal error', async () => {
+    const rng = new Rng(SEED ^ 0x0b7);
+    const raw = await tcp();
+    await raw.logon('options-fuzz');
+    const names = ['oof', 'replace', 'pause', 'resume', 'no_sowkey', 'timestamp', 'bookmark', 'no_empties', 'conflation', 'conflation_key',
+      'top_n', 'skip_n', 'orderby', 'max_backlog', 'lease_extension', 'bookmark_not_found', 'non_regex_topic', 'send_keys', 'expire',
+      'cancel', 'ack_conflation', 'no_keys', 'live', 'fully_durable', 'start', 'stop', 'beat', 'select', 'projection', 'grouping', 'rate'];
+    const vals = ['', '-1', '0', '1e400', 'abc', '10ms', '1h', '[/a,/b', '/a DESC', '99999999999999999999', 'now', 'epoch', 'fail', '[/id]', '0.5s', '=='];
+    const commands = ['subscribe', 'sow_and_subscribe', 'sow', 'delta_subscribe', 'sow_and_delta_subscribe', 'sow_delete', 'heartbeat', 'unsubscribe', 'flush'];
+    const topics = ['orders', 'work', 'messages', 'robust-x', 'orders.*'];
+    let n = 0;
+    await boundedAsync(400, 4000, async (i) => {
+      const parts: string[] = [];
+      for (let k = 1 + rng.int(4); k > 0; k--) {
+        const name = rng.pick(names);
+        parts.push(rng.chance(0.6) ? `${name}=${rng.pick(vals)}` : name);
+      }
+      const h = { command: rng.pick(commands), topic: rng.pick(topics), options: parts.join(rng.pick([',', ',,', ' , '])), subscriptionId: `o${i % 7}`, commandId: `o${i}`, ackType: 'processed' };
+      if (h.command === 'sow_delete' && rng.chance(0.5)) (h as Record<string, unknown>).filter = '/id = 1';
+      raw.send(H(h));
+      const ack = await raw.ackFor(`o${i}`, 5000);
+      const input = `seed ${SEED ^ 0x0b7} run ${i}: ${JSON.stringify(h)}`;
+      if (raw.closed) return;
+      expect(ack, `no ack for ${input}`).toBeDefined();
+      if (ack?.header.status === 'failure') expect(Object.values(Reasons) as string[], input).toContain(ack.header.reason);
+      n++;
+    });
+    expect(n).toBeGreaterThan(10);
+    raw.close();
+    noEscapes();
+  });
+
   it(`random hostile connections (TCP and WebSocket, bounded to 200)`, async () => {
     const rng = new Rng(SEED ^ 0x9999);
     const fields = HEADER_FIELDS.map((f) => f.wireKey);

@@ -40,6 +40,7 @@ import { DefaultAuthenticator } from './authenticator.js';
 import { Message, type MessageOwner } from './message.js';
 import { MessageStream, type StreamOwner } from './message-stream.js';
 import { QueueAckBatcher } from './queue-acks.js';
+import { HeartbeatMonitor } from './heartbeat.js';
 import type {
   CommandLike,
   ClientBookmarkStore,
@@ -189,14 +190,7 @@ export class Client implements MessageOwner, StreamOwner {
   private readonly deltaPublishHeader: Header = { command: 'delta_publish', topic: '' } as Header;
   private readonly publishHeaderCache = new Map<string, EncodedHeader>();
   private readonly deltaPublishHeaderCache = new Map<string, EncodedHeader>();
-  // heartbeat
-  private hbInterval = 0;
-  private hbTimeout = 0;
-  private hbTimer: ReturnType<typeof setTimeout> | undefined;
-  private rxCount = 0;
-  private hbSeenCount = 0;
-  private hbLastActivity = 0;
-  private lastBeatSent = 0;
+  private readonly heartbeat: HeartbeatMonitor;
 
   constructor(name?: string) {
     this.clientName = name ?? `amps-ts-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -208,6 +202,10 @@ export class Client implements MessageOwner, StreamOwner {
       } catch (e) {
         this.reportException(e);
       }
+    });
+    this.heartbeat = new HeartbeatMonitor({
+      currentTransport: () => this.transport,
+      connectionFailed: (t, error) => this.onTransportClosed(t, error),
     });
   }
 
@@ -367,11 +365,10 @@ export class Client implements MessageOwner, StreamOwner {
    * (default 2 × interval). 0 turns heartbeats off for later logons.
    */
   setHeartbeat(intervalSeconds: number, timeoutSeconds?: number): this {
-    this.hbInterval = intervalSeconds > 0 ? intervalSeconds : 0;
-    this.hbTimeout = this.hbInterval > 0 ? (timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : 2 * this.hbInterval) : 0;
+    this.heartbeat.configure(intervalSeconds, timeoutSeconds);
     if (this.loggedOn) {
-      if (this.hbInterval > 0) this.startHeartbeat();
-      else this.stopHeartbeatTimer();
+      if (this.heartbeat.interval > 0) this.startHeartbeat();
+      else this.heartbeat.stop();
     }
     return this;
   }
@@ -513,13 +510,7 @@ export class Client implements MessageOwner, StreamOwner {
 
   /** Starts heartbeats when configured; true when a `start` was sent. */
   protected startHeartbeat(): boolean {
-    const t = this.transport;
-    if (this.hbInterval <= 0 || t === undefined) return false;
-    t.send({ command: 'heartbeat', options: `start,${this.hbInterval}` } as Header);
-    this.hbSeenCount = this.rxCount;
-    this.hbLastActivity = Date.now();
-    this.armHeartbeatTimer();
-    return true;
+    return this.heartbeat.start();
   }
 
   /**
@@ -597,7 +588,7 @@ export class Client implements MessageOwner, StreamOwner {
     this.transport = undefined;
     this.connecting = false;
     this.loggedOn = false;
-    this.stopHeartbeatTimer();
+    this.heartbeat.stop();
     this.queueAcks.clear();
     const error =
       err instanceof DisconnectedException
@@ -1230,7 +1221,7 @@ export class Client implements MessageOwner, StreamOwner {
   // ---- inbound ------------------------------------------------------------------------------------------------------
 
   private onInbound(m: InboundMessage): void {
-    this.rxCount++;
+    this.heartbeat.received++;
     const h = m.header as Header & Record<string, unknown>;
     try {
       let command = h.command as string;
@@ -1250,7 +1241,7 @@ export class Client implements MessageOwner, StreamOwner {
           this.onAck(h, m.body);
           return;
         case 'heartbeat':
-          this.onServerHeartbeat();
+          this.heartbeat.onServerBeat();
           return;
         default:
           this.lastChance(new Message(h, m.body, this));
@@ -1492,61 +1483,6 @@ export class Client implements MessageOwner, StreamOwner {
       l(e instanceof Error ? e : new AMPSException(String(e)));
     } catch {
       // a listener must not throw; ignore it if it does
-    }
-  }
-
-  // ---- heartbeats ---------------------------------------------------------------------------------------------------
-
-  private onServerHeartbeat(): void {
-    const t = this.transport;
-    if (t === undefined) return;
-    // Answer every server beat (what the Python client does), but never more than a few per interval: a peer that
-    // echoed our beats must not start a ping-pong storm.
-    const now = Date.now();
-    const minGap = this.hbInterval > 0 ? this.hbInterval * 250 : 250;
-    if (now - this.lastBeatSent < minGap) return;
-    this.lastBeatSent = now;
-    try {
-      t.send({ command: 'heartbeat', options: 'beat' } as Header);
-    } catch {
-      // closing
-    }
-  }
-
-  private armHeartbeatTimer(): void {
-    this.stopHeartbeatTimer();
-    const timeoutMs = this.hbTimeout * 1000;
-    const step = Math.max(10, Math.floor(Math.min(this.hbInterval * 1000, timeoutMs) / 4));
-    const tick = () => {
-      this.hbTimer = undefined;
-      if (this.transport === undefined) return;
-      const now = Date.now();
-      if (this.rxCount !== this.hbSeenCount) {
-        this.hbSeenCount = this.rxCount;
-        this.hbLastActivity = now;
-      } else if (now - this.hbLastActivity >= timeoutMs) {
-        const t = this.transport;
-        this.closeForHeartbeat(t, now - this.hbLastActivity);
-        return;
-      }
-      this.hbTimer = setTimeout(tick, step);
-      (this.hbTimer as { unref?: () => void }).unref?.();
-    };
-    this.hbTimer = setTimeout(tick, step);
-    (this.hbTimer as { unref?: () => void }).unref?.();
-  }
-
-  private closeForHeartbeat(t: Transport, silentMs: number): void {
-    const error = new DisconnectedException(`heartbeat absence: nothing received for ${silentMs} ms`);
-    // Fail the client state first (with the heartbeat error), then close the socket.
-    this.onTransportClosed(t, error);
-    void Promise.resolve(t.close()).catch(() => undefined);
-  }
-
-  private stopHeartbeatTimer(): void {
-    if (this.hbTimer !== undefined) {
-      clearTimeout(this.hbTimer);
-      this.hbTimer = undefined;
     }
   }
 

@@ -337,7 +337,7 @@ const WS_HIGH_WATER = 4 * 1024 * 1024;
 
 export class WsConnection extends Connection {
   readonly transport = 'ws' as const;
-  private assembler = new WsCommandAssembler();
+  private assembler: WsCommandAssembler;
   private queued: WsOut[] = [];
   private queuedBytes = 0;
   private readingPaused = false;
@@ -348,6 +348,7 @@ export class WsConnection extends Connection {
     remote: { address?: string; port?: number },
   ) {
     super(options);
+    this.assembler = new WsCommandAssembler(options.maxFrameBytes);
     this.remoteAddress = remote.address ?? '';
     this.remotePort = remote.port ?? 0;
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer | ArrayBuffer | Buffer[], isBinary));
@@ -376,6 +377,12 @@ export class WsConnection extends Connection {
     try {
       msg = this.assembler.push(isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes.toString('utf8'));
     } catch (err) {
+      if (this.assembler.overLimit) {
+        // A command assembled past the frame limit closes the connection, as an oversized TCP frame does.
+        this.handlers?.protocolError(err as Error, true);
+        this.close('command too large', 1009);
+        return;
+      }
       // A WebSocket keeps message boundaries; a bad header resets the assembler to await the next count frame.
       this.handlers?.protocolError(err as Error, false);
       this.resetAssembler();
@@ -386,7 +393,7 @@ export class WsConnection extends Connection {
 
   private resetAssembler(): void {
     const bodyType = this.assembler.bodyType;
-    this.assembler = new WsCommandAssembler();
+    this.assembler = new WsCommandAssembler(this.options.maxFrameBytes);
     this.assembler.bodyType = bodyType;
   }
 

@@ -114,16 +114,28 @@ function rules(): Map<string, OptionRule> {
  * first `:` of the user info and the last `@` before the path is masked (over-masking is preferred to a leak).
  */
 export function redactUri(uri: string): string {
-  const sep = uri.indexOf('://');
-  if (sep < 0) return maskLoose(uri);
-  const head = uri.slice(0, sep + 3);
-  const rest = uri.slice(sep + 3);
-  const at = looseUserInfoEnd(rest);
-  if (at < 0) return uri;
-  const userinfo = rest.slice(0, at);
-  const colon = userinfo.indexOf(':');
-  if (colon < 0) return uri;
-  return `${head}${userinfo.slice(0, colon + 1)}${REDACTED}${rest.slice(at)}`;
+  // Only a `://` right after a well-formed scheme separates it; one found later (a path, an option value) does not.
+  const scheme = SCHEME_RE.exec(uri);
+  if (scheme === null) return maskLoose(uri);
+  const head = scheme[0];
+  const rest = uri.slice(head.length);
+  const at = userInfoEnd(rest);
+  if (at >= 0) {
+    const colon = rest.slice(0, at).indexOf(':');
+    if (colon < 0) return uri;
+    return `${head}${rest.slice(0, colon + 1)}${REDACTED}${rest.slice(at)}`;
+  }
+  // No clean user info: a raw `/`, `?` or `#` in it, or no path at all. Mask from the first `:` to an `@` that
+  // plausibly ends the user info: one followed by `host/`, or the last `@` when no query or fragment precedes it
+  // (an `@` inside a query string is data, not user info).
+  const loose = looseUserInfoEnd(rest);
+  const last = rest.lastIndexOf('@');
+  const query = firstOf(rest, '?#', 0);
+  const end = loose >= 0 ? Math.max(loose, query < 0 || last < query ? last : loose) : query < 0 || last < query ? last : -1;
+  if (end < 0) return uri;
+  const colon = rest.indexOf(':');
+  if (colon < 0 || colon > end) return uri;
+  return `${head}${rest.slice(0, colon + 1)}${REDACTED}${rest.slice(end)}`;
 }
 
 /** Without a scheme separator there is no reliable structure: mask everything after a `:` up to a last `@`. */
@@ -173,7 +185,25 @@ const LEGACY_PROTOCOLS = new Set(['fix', 'nvfix', 'xml', 'soap']);
 const PROTOCOLS = new Set(['amps', 'json']);
 
 function invalidUri(uri: string, why: string): InvalidUriException {
-  return new InvalidUriException(`invalid URI '${redactUri(uri)}': ${why}`);
+  const redacted = redactUri(uri);
+  return new InvalidUriException(`invalid URI '${redacted}': ${scrubDetail(why, maskedPart(uri, redacted))}`);
+}
+
+/** The text redactUri replaced, found by trimming what the two strings share at both ends. */
+function maskedPart(uri: string, redacted: string): string | undefined {
+  if (uri === redacted) return undefined;
+  let p = 0;
+  while (p < uri.length && uri[p] === redacted[p]) p++;
+  let q = 0;
+  while (q < uri.length - p && uri[uri.length - 1 - q] === redacted[redacted.length - 1 - q]) q++;
+  const secret = uri.slice(p, uri.length - q);
+  return secret.length > 0 ? secret : undefined;
+}
+
+/** A detail that quotes a piece of the masked text (e.g. "bad port '<password>'") has that piece masked too. */
+function scrubDetail(why: string, secret: string | undefined): string {
+  if (secret === undefined) return why;
+  return why.replace(/'([^']*)'/g, (quoted, inner: string) => (inner.length > 0 && secret.includes(inner) ? `'${REDACTED}'` : quoted));
 }
 
 function invalidOption(uri: string, why: string): InvalidTransportOptionsException {

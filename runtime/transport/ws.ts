@@ -14,6 +14,7 @@
 
 import type { Header } from '../../generated/header-fields.js';
 import {
+  AuthenticationException,
   type AMPSException,
   ConnectionException,
   ConnectionRefusedException,
@@ -292,6 +293,14 @@ export class WebSocketTransport implements Transport {
     const target = this.describeTarget();
     if (code === 'ECONNREFUSED') {
       return new ConnectionRefusedException(`connection to ${target} refused (${code})`, { cause });
+    }
+    // The server refused the upgrade itself: 401/403 is its answer to the credentials (AMPS's WWWAuthenticate).
+    const refused = /Unexpected server response: (\d{3})/.exec(cause?.message ?? '');
+    if (refused && (refused[1] === '401' || refused[1] === '403')) {
+      return new AuthenticationException(`${target} refused the WebSocket upgrade with HTTP ${refused[1]}`, {
+        cause,
+        reason: 'auth failure',
+      });
     }
     if (cause !== undefined) {
       const tls = /^ERR_TLS_|^ERR_SSL_|CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME|ALTNAME/.test(code);

@@ -56,9 +56,6 @@ export function decodeHeader(bytes: Uint8Array, start: number, end: number): Dec
   return { header: decodeHeaderText(utf8.decode(bytes.subarray(open, close))), end: close };
 }
 
-// `s` exceeds 2^53, so it must never pass through a JS number: re-read its digits from the raw text.
-const SEQUENCE_DIGITS = /[{,]\s*"(?:s|seq)"\s*:\s*"?(\d+)/;
-
 /** Decodes one header from its JSON text (used directly by the WebSocket path, whose headers are text frames). */
 export function decodeHeaderText(text: string): Header {
   return decodeCompact(text) ?? decodeGeneral(text);
@@ -85,10 +82,16 @@ function decodeCompact(text: string): Header | undefined {
     i = keyEnd + 2;
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      const valueEnd = text.indexOf('"', i + 1);
-      if (valueEnd < 0) return undefined;
+      // One pass to the closing quote; an escape or a raw control character (invalid JSON) goes to the
+      // general path, which decodes the first and rejects the second.
+      let valueEnd = i + 1;
+      for (; valueEnd < n; valueEnd++) {
+        const d = text.charCodeAt(valueEnd);
+        if (d === 0x22) break;
+        if (d === 0x5c || d < 0x20) return undefined;
+      }
+      if (valueEnd >= n) return undefined;
       const value = text.slice(i + 1, valueEnd);
-      if (value.indexOf('\\') >= 0) return undefined;
       if (field.type === 'string') header[field.name] = value;
       else if (field.type === 'sequence' && isDigitString(value)) header[field.name] = BigInt(value);
       else return undefined;
@@ -100,6 +103,7 @@ function decodeCompact(text: string): Header | undefined {
         if (d < 0x30 || d > 0x39) break;
         j++;
       }
+      if (c === 0x30 && j - i > 1) return undefined; // a leading zero is invalid JSON
       const digits = text.slice(i, j);
       if (field.type === 'sequence') header[field.name] = BigInt(digits);
       else if (j - i > 15) return undefined;
@@ -139,37 +143,102 @@ export function decodeGeneral(text: string): Header {
   }
   const header: Record<string, HeaderValue> & { extras?: Record<string, HeaderValue> } = {};
   const source = raw as Record<string, unknown>;
+  let sawSequence = false;
   for (const key in source) {
     const value = source[key];
     if (value === null || value === undefined) continue;
     if (typeof value === 'object') {
       // Headers are flat; a nested value is kept verbatim as text so nothing is lost.
-      extras(header)[key] = JSON.stringify(value);
+      let nested: string;
+      try {
+        nested = JSON.stringify(value);
+      } catch (err) {
+        throw new StreamException(`header value '${key}' is nested too deeply`, { cause: err });
+      }
+      putExtra(header, key, nested);
       continue;
     }
     const field = HEADER_FIELD_BY_WIRE_KEY.get(key);
     if (field === undefined) {
-      extras(header)[key] = value as HeaderValue;
+      putExtra(header, key, value as HeaderValue);
       continue;
     }
-    const coerced = field.type === 'sequence' ? exactSequence(text, value) : coerce(field, value as HeaderValue);
-    if (coerced === undefined) extras(header)[key] = value as HeaderValue;
+    if (field.type === 'sequence') {
+      sawSequence = true; // decided below from the raw text, never through a JS number
+      continue;
+    }
+    const coerced = coerce(field, value as HeaderValue);
+    if (coerced === undefined) putExtra(header, key, value as HeaderValue);
     else header[field.name] = coerced;
+  }
+  if (sawSequence) {
+    const last = lastTopLevelSequence(text);
+    if (last !== undefined) {
+      const field = HEADER_FIELD_BY_WIRE_KEY.get(last.key)!;
+      if (isDigitString(last.token)) header[field.name] = BigInt(last.token);
+      else putExtra(header, last.key, source[last.key] as HeaderValue);
+    }
   }
   // The C/C++/Python client sends publish as `p`, and servers deliver `p`: in memory it is always `publish`.
   if (header.command === 'p') header.command = 'publish';
   return header as Header;
 }
 
-function extras(header: { extras?: Record<string, HeaderValue> }): Record<string, HeaderValue> {
-  return (header.extras ??= {});
+/** Defines rather than assigns, so a key such as `__proto__` is kept as data. */
+function putExtra(header: { extras?: Record<string, HeaderValue> }, key: string, value: HeaderValue): void {
+  const extras = (header.extras ??= {});
+  Object.defineProperty(extras, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function exactSequence(text: string, value: unknown): bigint | undefined {
-  const m = SEQUENCE_DIGITS.exec(text);
-  if (m) return BigInt(m[1]);
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  return undefined;
+/**
+ * The raw value token of the last top-level `s` or `seq` key (JSON's rule: the last duplicate wins), read
+ * string-aware at depth 1 so a nested `"s":` never counts. Quoted tokens are returned without the quotes.
+ */
+function lastTopLevelSequence(text: string): { key: string; token: string } | undefined {
+  let found: { key: string; token: string } | undefined;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const end = stringEnd(text, i);
+      if (depth === 1) {
+        const key = text.slice(i + 1, end);
+        let j = end + 1;
+        while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+        if (text.charCodeAt(j) === 0x3a && (key === 's' || key === 'seq')) {
+          j++;
+          while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+          if (text.charCodeAt(j) === 0x22) {
+            const close = stringEnd(text, j);
+            found = { key, token: text.slice(j + 1, close) };
+            i = close;
+            continue;
+          }
+          let k = j;
+          while (k < text.length && !isSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 0x2c && text.charCodeAt(k) !== 0x7d) k++;
+          found = { key, token: text.slice(j, k) };
+          i = k - 1;
+          continue;
+        }
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return found;
+}
+
+function stringEnd(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i;
+  }
+  return text.length;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /** Converts a decoded JSON value to the field's type; undefined when it cannot (the caller keeps it in extras). */
@@ -178,7 +247,7 @@ function coerce(field: HeaderFieldInfo, value: HeaderValue): HeaderValue | undef
     case 'string':
       return typeof value === 'string' ? value : String(value);
     case 'integer':
-      if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+      if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
       if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
       return undefined;
     case 'boolean':

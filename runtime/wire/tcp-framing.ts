@@ -26,6 +26,8 @@ export class FrameDecoder {
   private readonly maxFrameBytes: number;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  /** Length of the frame being reassembled from `pending`, once its 4-byte prefix has arrived (else -1). */
+  private pendingFrameLength = -1;
   private failed: StreamException | undefined;
 
   constructor(
@@ -47,11 +49,16 @@ export class FrameDecoder {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
       if (this.pendingBytes < 4) return;
-      const need = this.frameLengthOfPending();
-      if (this.pendingBytes < 4 + need) return;
+      // The prefix is read once, so a frame arriving in many small chunks costs linear work.
+      if (this.pendingFrameLength < 0) {
+        this.pendingFrameLength = this.frameLengthOfPending();
+        this.checkLength(this.pendingFrameLength);
+      }
+      if (this.pendingBytes < 4 + this.pendingFrameLength) return;
       data = concatBytes(this.pending);
       this.pending = [];
       this.pendingBytes = 0;
+      this.pendingFrameLength = -1;
     }
     let offset = 0;
     const end = data.length;
@@ -66,13 +73,22 @@ export class FrameDecoder {
     if (offset < end) {
       this.pending.push(offset === 0 ? data : data.subarray(offset));
       this.pendingBytes = end - offset;
-      if (this.pendingBytes >= 4) this.checkLength(this.frameLengthOfPending());
+      if (this.pendingBytes >= 4) {
+        this.pendingFrameLength = this.frameLengthOfPending();
+        this.checkLength(this.pendingFrameLength);
+      }
     }
   }
 
+  /** Reads the 4-byte prefix across the pending chunks without joining them. */
   private frameLengthOfPending(): number {
-    const head = this.pending[0].length >= 4 ? this.pending[0] : concatBytes(this.pending);
-    return readLength(head, 0);
+    const b = [0, 0, 0, 0];
+    let k = 0;
+    for (const chunk of this.pending) {
+      for (let i = 0; i < chunk.length && k < 4; i++) b[k++] = chunk[i];
+      if (k === 4) break;
+    }
+    return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
   }
 
   private checkLength(length: number): void {
@@ -80,6 +96,7 @@ export class FrameDecoder {
       this.failed = new StreamException(`frame of ${length} bytes exceeds the limit of ${this.maxFrameBytes} bytes`);
       this.pending = [];
       this.pendingBytes = 0;
+      this.pendingFrameLength = -1;
       throw this.failed;
     }
   }

@@ -89,11 +89,17 @@ export class WsInboundParser {
       case 'publish':
       case 'oof':
         if (header.messageLength === 0) return [{ header, body: EMPTY }];
+        if (header.messageLength !== undefined && (!Number.isSafeInteger(header.messageLength) || header.messageLength < 0)) {
+          throw new StreamException(`bad message length ${String(header.messageLength)}`);
+        }
         this.header = header; // a missing `l` means a body frame follows
         return [];
       case 'sow': {
         const records = header.batchSize ?? 0;
-        if (records <= 0) return [];
+        if (!Number.isSafeInteger(records) || records < 0) {
+          throw new StreamException(`sow batch announces ${String(records)} records`);
+        }
+        if (records === 0) return [];
         this.header = header;
         this.remainingRecords = records;
         return [];
@@ -111,6 +117,12 @@ export class WsCommandAssembler {
   private expected = 0;
   private header: Header | undefined;
   private parts: Uint8Array[] = [];
+  private assembled = 0;
+  /** Set when a command went past maxCommandBytes: the connection should close, as it does for TCP. */
+  overLimit = false;
+
+  /** `maxCommandBytes` bounds a whole command (header and every body frame), not just each frame. */
+  constructor(private readonly maxCommandBytes = Number.MAX_SAFE_INTEGER) {}
 
   /** Returns a message when the frame completes a command. Malformed sequences raise StreamException. */
   push(frame: WsFrame): InboundMessage | undefined {
@@ -129,6 +141,11 @@ export class WsCommandAssembler {
       this.expected = count;
       return undefined;
     }
+    this.assembled += frame.length;
+    if (this.assembled > this.maxCommandBytes) {
+      this.overLimit = true;
+      throw new StreamException(`command of more than ${this.maxCommandBytes} bytes exceeds the limit`);
+    }
     if (this.header === undefined) {
       this.header = decodeHeaderText(asText(frame));
     } else {
@@ -139,6 +156,7 @@ export class WsCommandAssembler {
     const body = this.parts.length === 0 ? EMPTY : this.parts.length === 1 ? this.parts[0] : concatBytes(this.parts);
     this.header = undefined;
     this.parts = [];
+    this.assembled = 0;
     return { header, body };
   }
 }

@@ -462,7 +462,7 @@ for (const kind of ['tcp', 'ws'] as const) {
     // 'integer' fields; see codec-fuzz.test.ts): a server sow header with `"bs":1.5` leaves the parser in
     // sow-record mode forever, so the group_end and the completed ack that follow are swallowed as "records" and
     // the sow stream never completes (nor fails): the command hangs silently on a live connection.
-    it.fails('a sow header with a fractional bs does not hang the sow stream', async () => {
+    it('a sow header with a fractional bs does not hang the sow stream', async () => {
       const server = await HostileServer.start('ws');
       const client = new Client('victim-bs');
       try {

@@ -87,7 +87,7 @@ describe.each(['tcp', 'ws'] as const)('authentication abuse over %s', (kind) => 
     // credentials deserve the typed AuthenticationException, as over TCP. Repro: a server with users
     // [{alice, s3cret}], new Client().connect('ws://alice:wrong@127.0.0.1:<port>/amps/json').
     // Fix: map ws's 'unexpected-response' with status 401/403 to AuthenticationException (keep the cause).
-    it.fails('a 401 on the WebSocket upgrade raises AuthenticationException', async () => {
+    it('a 401 on the WebSocket upgrade raises AuthenticationException', async () => {
       const client = new Client('auth-ws-401');
       const e = await client.connect(`ws://alice:wrong@127.0.0.1:${server.port('ws')}/amps/json`).then(() => undefined, (x: unknown) => x);
       await client.disconnect();

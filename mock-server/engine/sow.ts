@@ -40,6 +40,13 @@ export interface SowPublishInput {
   readonly sowKey?: string;
   /** Per-message expiration `e` in seconds (only if the topic has expiration enabled; 0 = never). */
   readonly expiration?: number;
+  /**
+   * Absolute expiry deadline (ms; 0 = never), overriding `expiration` (only if the topic has expiration enabled).
+   * Used when the SOW is rebuilt from disk: a record keeps the deadline it was given when it was written.
+   */
+  readonly expiresAt?: number;
+  /** Server time (ms) of the write (default: the clock's now). Used when rebuilding from disk. */
+  readonly timestamp?: number;
   readonly correlationId?: string;
   readonly bookmark?: string;
   /** delta_publish: merge into the existing record (JSON). */
@@ -354,8 +361,15 @@ export class SowStore {
     if (input.delta && previous && previous.doc.isJsonObject && doc.isJsonObject) {
       doc = Doc.fromJson(mergeDelta(previous.doc.root, doc.root));
     }
-    const now = this.clock.now();
-    const exp = st.config.expiration === undefined ? undefined : (input.expiration ?? st.config.expiration);
+    const now = input.timestamp ?? this.clock.now();
+    let expiresAt: number | undefined;
+    if (st.config.expiration !== undefined) {
+      if (input.expiresAt !== undefined) expiresAt = input.expiresAt > 0 ? input.expiresAt : undefined;
+      else {
+        const exp = input.expiration ?? st.config.expiration;
+        if (exp > 0) expiresAt = now + exp * 1000;
+      }
+    }
     const version = ++this.version;
     const record: SowRecord = {
       topic: input.topic,
@@ -363,7 +377,7 @@ export class SowStore {
       doc,
       timestamp: now,
       version,
-      ...(exp !== undefined && exp > 0 ? { expiresAt: now + exp * 1000 } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
       ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
       ...(input.bookmark !== undefined ? { bookmark: input.bookmark } : {}),
     };

@@ -39,6 +39,11 @@ export interface TxEntry {
   readonly sowKey?: string;
   readonly correlationId?: string;
   readonly expiration?: number;
+  /**
+   * Absolute expiry deadline (ms) of the SOW record this entry wrote; 0 = the record never expires. Absent when
+   * the entry did not write an expiring SOW topic, and on entries logged before this field existed.
+   */
+  readonly expiresAt?: number;
 }
 
 export interface AppendInput {
@@ -52,6 +57,8 @@ export interface AppendInput {
   readonly sowKey?: string;
   readonly correlationId?: string;
   readonly expiration?: number;
+  /** Absolute expiry deadline (ms, 0 = never) of the SOW record written (SOW topics with expiration only). */
+  readonly expiresAt?: number;
 }
 
 export type AppendResult =
@@ -118,6 +125,8 @@ interface StoredMeta {
   k?: string;
   x?: string;
   e?: number;
+  /** Absolute SOW expiry deadline in ms (0 = never); optional, so files written before it still load. */
+  ea?: number;
   mt?: string;
 }
 
@@ -241,6 +250,7 @@ export class TransactionLog {
       ...(meta.k !== undefined ? { sowKey: meta.k } : {}),
       ...(meta.x !== undefined ? { correlationId: meta.x } : {}),
       ...(meta.e !== undefined ? { expiration: meta.e } : {}),
+      ...(typeof meta.ea === 'number' && Number.isFinite(meta.ea) ? { expiresAt: meta.ea } : {}),
     };
     this.entries.push(entry);
     this.byBookmark.set(bookmark, entry.index);
@@ -280,6 +290,7 @@ export class TransactionLog {
       ...(input.sowKey !== undefined ? { k: input.sowKey } : {}),
       ...(input.correlationId !== undefined ? { x: input.correlationId } : {}),
       ...(input.expiration !== undefined ? { e: input.expiration } : {}),
+      ...(input.expiresAt !== undefined ? { ea: input.expiresAt } : {}),
       ...(doc.messageType !== 'json' ? { mt: doc.messageType } : {}),
     };
     if (this.fd !== undefined) fs.writeSync(this.fd, encodeRecord(meta, doc.data));

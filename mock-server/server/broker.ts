@@ -207,15 +207,32 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.persistedTimer.unref?.();
   }
 
-  /** With a data directory the log survives the process: rebuild the SOW from it. */
+  /**
+   * With a data directory the log survives the process: rebuild the SOW from it, in log order, as of each entry's
+   * own time. publish / delta_publish entries write the record with their logged timestamp and expiry deadline;
+   * `sow_delete` entries (one per record removed by a delete of any kind, or by expiration) remove it. Before each
+   * entry, records whose deadline is at or before that entry's time are expired, so a record that expired while
+   * the server was down cannot absorb a later delta_publish; at the end, records past their deadline now are
+   * expired too, and those removals are logged (they would have been, had the server been up).
+   */
   private rebuildFromLog(): void {
     const n = safe(() => this.txlog.size, 0);
+    if (n === 0) return;
+    const expiredKeys = new Map<string, SowRecord>();
+    const noteExpired = (records: readonly SowRecord[]) => {
+      for (const r of records) expiredKeys.set(`${r.topic}\u0000${r.sowKey}`, r);
+    };
     for (let i = 0; i < n; i++) {
       const e = this.txlog.at(i);
       if (e === undefined) continue;
       try {
+        if (!this.sow.hasTopic(e.topic)) continue;
+        noteExpired(this.sow.expire(e.timestamp));
+        const key = e.sowKey ?? this.sow.computeKey(e.topic, e.doc);
+        // This entry logs the key's removal (or writes it again): no removal of it left to log.
+        if (key !== undefined) expiredKeys.delete(`${e.topic}\u0000${key}`);
         if (e.command === 'sow_delete') {
-          if (this.sow.hasTopic(e.topic)) this.sow.deleteByData(e.topic, e.doc, e.sowKey);
+          if (key !== undefined) this.sow.deleteByKeys(e.topic, [key]);
           continue;
         }
         this.sow.publish({
@@ -224,11 +241,20 @@ export class Broker extends EventEmitter<BrokerEvents> {
           ...(e.sowKey !== undefined ? { sowKey: e.sowKey } : {}),
           bookmark: e.bookmark,
           delta: e.command === 'delta_publish',
+          timestamp: e.timestamp,
+          // The logged deadline; entries written before it was logged: relative to the entry's own time.
+          ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : e.expiration !== undefined ? { expiration: e.expiration } : {}),
           ...(e.correlationId !== undefined ? { correlationId: e.correlationId } : {}),
         });
       } catch {
         // A record the SOW rejects now (config changed) is skipped.
       }
+    }
+    noteExpired(safe(() => this.sow.expire(this.clock.now()), []));
+    try {
+      this.logRemovals([...expiredKeys.values()]);
+    } catch (err) {
+      this.log(`logging SOW expirations at start failed: ${(err as Error).message}`);
     }
   }
 
@@ -359,6 +385,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
         ...(sowKey !== undefined ? { sowKey } : {}),
         ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
         ...(input.expiration !== undefined ? { expiration: input.expiration } : {}),
+        // The record's absolute deadline, so a rebuild from disk keeps it (0 = never; expiring topics only).
+        ...(sowKey !== undefined && this.sow.topicConfig(topic)?.expiration !== undefined
+          ? { expiresAt: (res as { record: SowRecord }).record.expiresAt ?? 0 }
+          : {}),
       });
       if (appended.duplicate) return { duplicate: true, lastSequence: appended.lastSequence };
       entry = appended.entry;

@@ -5,8 +5,9 @@
 // throws never reaches the socket code: the error goes to the exception listener.
 //
 // Routing: acks by command id (`cid`), else query id, else subscription id; deliveries (`p`, `oof`) by each id in
-// `sids` (else `sub_id`); `sow` records and group_begin/group_end by query id. Messages nobody claims go to the
-// last-chance handler.
+// `sids` (else `sub_id`); `sow` records and group_begin/group_end by query id (the route table is CommandRouter,
+// command-router.ts). Messages nobody claims go to the last-chance handler. Heartbeats: HeartbeatMonitor
+// (heartbeat.ts); queue ack batching: QueueAckBatcher (queue-acks.ts).
 //
 // Extension (runtime/ha subclasses this): the protected hooks are
 //   onConnectionLost(error)        the disconnect handler step (default: call the handler set with
@@ -24,10 +25,7 @@ import { ConnectionState } from '../../generated/enums.js';
 import {
   AlreadyConnectedException,
   AMPSException,
-  CommandException,
   DisconnectedException,
-  RetryOperationException,
-  TimedOutException,
   UsageException,
   exceptionForReason,
 } from '../../generated/errors.js';
@@ -41,6 +39,9 @@ import { Message, type MessageOwner } from './message.js';
 import { MessageStream, type StreamOwner } from './message-stream.js';
 import { QueueAckBatcher } from './queue-acks.js';
 import { HeartbeatMonitor } from './heartbeat.js';
+import { COMPLETED, PERSISTED, PROCESSED, RECEIVED, STATS, ackBits, ackList } from './ack-bits.js';
+import { QUERY_COMMANDS, SUBSCRIBE_COMMANDS, WRITE_COMMANDS } from './command-kinds.js';
+import { CommandRouter, type SendSpec } from './command-router.js';
 import type {
   CommandLike,
   ClientBookmarkStore,
@@ -77,86 +78,6 @@ const PUBLISH_HEADER_CACHE_SIZE = 1024;
 
 export type ConnectionStateListener = (state: ConnectionState) => void;
 
-// Ack type bits (the C++ client's values).
-const RECEIVED = 1;
-const PARSED = 2;
-const PROCESSED = 4;
-const PERSISTED = 8;
-const COMPLETED = 16;
-const STATS = 32;
-/** Pseudo-ack: a query without completed/stats ends at group_end. */
-const GROUP_END = 64;
-const ACK_BITS: Record<string, number> = {
-  received: RECEIVED,
-  parsed: PARSED,
-  processed: PROCESSED,
-  persisted: PERSISTED,
-  completed: COMPLETED,
-  stats: STATS,
-};
-const ACK_ORDER: readonly [number, string][] = [
-  [RECEIVED, 'received'],
-  [PARSED, 'parsed'],
-  [PROCESSED, 'processed'],
-  [COMPLETED, 'completed'],
-  [PERSISTED, 'persisted'],
-  [STATS, 'stats'],
-];
-
-function ackBits(list: string | undefined): number {
-  if (list === undefined || list === '') return 0;
-  let bits = 0;
-  for (const part of list.split(',')) bits |= ACK_BITS[part.trim()] ?? 0;
-  return bits;
-}
-
-function ackList(bits: number): string {
-  let out = '';
-  for (const [bit, name] of ACK_ORDER) if (bits & bit) out = out === '' ? name : `${out},${name}`;
-  return out;
-}
-
-const SUBSCRIBE_COMMANDS = new Set(['subscribe', 'delta_subscribe', 'sow_and_subscribe', 'sow_and_delta_subscribe']);
-const QUERY_COMMANDS = new Set(['sow', 'sow_and_subscribe', 'sow_and_delta_subscribe']);
-const WRITE_COMMANDS = new Set(['publish', 'p', 'delta_publish', 'sow_delete']);
-
-/** One command waiting for acks and/or receiving messages. */
-interface Route {
-  readonly commandId: string;
-  readonly command: string;
-  readonly subId: string | undefined;
-  readonly queryId: string | undefined;
-  readonly subscription: boolean;
-  /** Acks the application asked to see (delivered to its handler / stream). */
-  readonly userAcks: number;
-  /** Acks still expected before a non-subscription command is complete. */
-  remaining: number;
-  /** Ack that settles the promise (0: settled when sent). */
-  readonly resolveOn: number;
-  /** Settle with the first ack whatever its status (logon). */
-  readonly raw: boolean;
-  handler: MessageHandler | undefined;
-  stream: MessageStream | undefined;
-  bookmarkSub: boolean;
-  maxBacklog: number | undefined;
-  pending: { resolve(ack: Message | undefined): void; reject(e: unknown): void } | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  closed: boolean;
-  /** The route this one took the subscription id from (replace, or a duplicate id the server may refuse). */
-  previous: Route | undefined;
-}
-
-interface SendSpec {
-  userAcks: number;
-  requestAcks: number;
-  resolveOn: number;
-  raw?: boolean;
-  handler?: MessageHandler;
-  stream?: MessageStream;
-  timeout: number;
-  bookmarkSub?: boolean;
-}
-
 export class Client implements MessageOwner, StreamOwner {
   private clientName: string;
   private transport: Transport | undefined;
@@ -170,7 +91,7 @@ export class Client implements MessageOwner, StreamOwner {
   private serverNameHash: string | undefined;
   private logonSequence: bigint | undefined;
   private nextId = 0;
-  private readonly routes = new Map<string, Route>();
+  private readonly router: CommandRouter;
   private readonly stateListeners = new Set<ConnectionStateListener>();
   private exceptionListener: ExceptionListener | undefined;
   private lastChanceHandler: MessageHandler | undefined;
@@ -203,6 +124,24 @@ export class Client implements MessageOwner, StreamOwner {
         this.reportException(e);
       }
     });
+    this.router = new CommandRouter(
+      {
+        currentTransport: () => this.transport,
+        isOpen: () => this.transport !== undefined && !this.connecting,
+        newCommandId: () => this.newCommandId(),
+        reportException: (e) => this.reportException(e),
+        lastChance: (msg) => this.lastChance(msg),
+        failedWrite: (msg, reason) => {
+          if (this.failedWriteHandler !== undefined) this.callFailedWrite(msg, reason);
+          else this.lastChance(msg);
+        },
+        publishPersisted: (h, body) => this.onPublishPersisted(h, body),
+        forgetTracked: (subId) => this.forgetTracked(subId),
+        bookmarkStore: () => this.bookmarkStoreRef,
+        autoAck: () => this.autoAck,
+      },
+      this,
+    );
     this.heartbeat = new HeartbeatMonitor({
       currentTransport: () => this.transport,
       connectionFailed: (t, error) => this.onTransportClosed(t, error),
@@ -596,9 +535,7 @@ export class Client implements MessageOwner, StreamOwner {
         : new DisconnectedException(explicit ? 'disconnected' : `connection lost${err ? `: ${err.message}` : ''}`, {
             cause: err,
           });
-    const routes = new Set(this.routes.values());
-    this.routes.clear();
-    for (const r of routes) this.failRoute(r, error, false);
+    this.router.failAll(error);
     this.broadcastConnectionState(ConnectionState.Disconnected);
     if (!explicit) {
       try {
@@ -856,14 +793,10 @@ export class Client implements MessageOwner, StreamOwner {
    */
   async unsubscribe(subId = 'all'): Promise<void> {
     if (subId === 'all') {
-      const all = new Set(this.routes.values());
-      for (const r of all) r.previous = undefined;
-      for (const r of all) if (r.subscription) this.cancelRoute(r);
+      this.router.cancelAll();
       this.subscriptionManagerRef?.clear();
     } else {
-      for (let r = this.routes.get(subId); r !== undefined && r.subscription; r = this.routes.get(subId)) {
-        this.cancelRoute(r);
-      }
+      this.router.cancel(subId);
       this.subscriptionManagerRef?.unsubscribe(subId);
     }
     if (this.transport === undefined || this.connecting) return;
@@ -1012,162 +945,22 @@ export class Client implements MessageOwner, StreamOwner {
     return requested;
   }
 
-  /** Registers a route (when anything will come back), sends, and waits for the settling ack. */
+  /** Sends a command whose acks or results come back, through the router (rejects when not connected). */
   private sendTracked(header: Header, body: Uint8Array | string | undefined, spec: SendSpec): Promise<Message | undefined> {
     const t = this.transport;
     if (t === undefined || (this.connecting && header.command !== 'logon')) {
       return Promise.reject(new DisconnectedException('not connected'));
     }
-    const h = header as Header & Record<string, unknown>;
-    const command = h.command as string;
-    const commandId = h.commandId as string;
-    const subscription = SUBSCRIBE_COMMANDS.has(command);
-    const query = QUERY_COMMANDS.has(command);
-    let remaining = spec.requestAcks;
-    if (WRITE_COMMANDS.has(command)) remaining &= ~PERSISTED; // conflated persisted acks carry `s`, not `cid`
-    if (query && !subscription && (remaining & (COMPLETED | STATS)) === 0) remaining |= GROUP_END;
-    const needsRoute = subscription || query || remaining !== 0 || spec.handler !== undefined;
-    if (!needsRoute) {
-      t.send(header, body);
-      spec.stream?.end();
-      return Promise.resolve(undefined);
-    }
-    const route: Route = {
-      commandId,
-      command,
-      subId: subscription ? (h.subscriptionId as string) : undefined,
-      queryId: query ? (h.queryId as string) : undefined,
-      subscription,
-      userAcks: spec.userAcks,
-      remaining,
-      resolveOn: spec.resolveOn,
-      raw: spec.raw === true,
-      handler: spec.handler,
-      stream: spec.stream,
-      bookmarkSub: spec.bookmarkSub === true,
-      maxBacklog: undefined,
-      pending: undefined,
-      timer: undefined,
-      closed: false,
-      previous: undefined,
-    };
-    this.routes.set(commandId, route);
-    if (route.subId !== undefined) {
-      const prev = this.routes.get(route.subId);
-      if (prev !== undefined && prev !== route && prev.subscription) route.previous = prev;
-      this.routes.set(route.subId, route);
-    }
-    if (route.queryId !== undefined) this.routes.set(route.queryId, route);
-    const settled =
-      spec.resolveOn === 0
-        ? Promise.resolve(undefined)
-        : new Promise<Message | undefined>((resolve, reject) => {
-            route.pending = { resolve, reject };
-          });
-    try {
-      t.send(header, body);
-    } catch (e) {
-      this.dropRoute(route, false);
-      return Promise.reject(e);
-    }
-    if (spec.resolveOn !== 0 && spec.timeout > 0) {
-      route.timer = setTimeout(() => this.onCommandTimeout(route, spec.timeout), spec.timeout);
-    }
-    if (spec.resolveOn === 0 && route.remaining === 0 && !subscription && !query) this.dropRoute(route, false);
-    return settled;
-  }
-
-  private onCommandTimeout(route: Route, ms: number): void {
-    route.timer = undefined;
-    const pending = route.pending;
-    if (pending === undefined) return;
-    route.pending = undefined;
-    const error = new TimedOutException(`no ${ackList(route.resolveOn)} ack for ${route.command} ${route.commandId} within ${ms} ms`);
-    this.dropRoute(route, false);
-    route.stream?.end(error);
-    if (route.subscription || route.queryId !== undefined) {
-      const t = this.transport;
-      try {
-        t?.send({
-          command: 'unsubscribe',
-          commandId: this.newCommandId(),
-          subscriptionId: route.subId ?? route.queryId ?? route.commandId,
-        } as Header);
-      } catch {
-        // disconnected meanwhile
-      }
-    }
-    pending.reject(error); // executeAsync tells the subscription manager
-  }
-
-  /** Removes a route from the maps; `endStream` ends its stream normally. */
-  private dropRoute(route: Route, endStream: boolean): void {
-    route.closed = true;
-    const prev = route.previous;
-    if (prev !== undefined) {
-      // The new command did not take over (failed, timed out, closed): the earlier subscription keeps its id.
-      route.previous = undefined;
-      if (!prev.closed && route.subId !== undefined && this.routes.get(route.subId) === route) {
-        this.routes.set(route.subId, prev);
-        if (this.routes.get(route.commandId) === route) this.routes.delete(route.commandId);
-        if (route.queryId !== undefined && route.queryId !== route.subId && this.routes.get(route.queryId) === route) {
-          this.routes.delete(route.queryId);
-        }
-        if (route.timer !== undefined) clearTimeout(route.timer);
-        route.timer = undefined;
-        if (endStream) route.stream?.end();
-        return;
-      }
-    }
-    if (route.timer !== undefined) {
-      clearTimeout(route.timer);
-      route.timer = undefined;
-    }
-    if (this.routes.get(route.commandId) === route) this.routes.delete(route.commandId);
-    if (route.subId !== undefined && this.routes.get(route.subId) === route) this.routes.delete(route.subId);
-    if (route.queryId !== undefined && this.routes.get(route.queryId) === route) this.routes.delete(route.queryId);
-    if (endStream) route.stream?.end();
-  }
-
-  /** The application unsubscribed: the stream ends normally; a command still waiting for its ack rejects. */
-  private cancelRoute(route: Route): void {
-    this.dropRoute(route, true);
-    const pending = route.pending;
-    if (pending !== undefined) {
-      route.pending = undefined;
-      pending.reject(new CommandException(`${route.command} ${route.commandId} was unsubscribed before it was acknowledged`, {
-        command: route.command,
-        commandId: route.commandId,
-      }));
-    }
-  }
-
-  private failRoute(route: Route, error: unknown, report: boolean): void {
-    this.dropRoute(route, false);
-    const pending = route.pending;
-    route.pending = undefined;
-    if (route.stream !== undefined) route.stream.end(error);
-    if (pending !== undefined) pending.reject(error);
-    else if (report && route.stream === undefined) this.reportException(error);
+    return this.router.send(t, header, body, spec);
   }
 
   // ---- StreamOwner / MessageOwner ----------------------------------------------------------------------------------
 
   /** @internal */
   async closeStream(stream: MessageStream): Promise<void> {
-    const route = this.routes.get(stream.commandId);
-    if (route !== undefined && route.stream === stream) {
-      const id = route.subId ?? route.queryId;
-      this.dropRoute(route, true);
-      if (id !== undefined && this.transport !== undefined && !this.connecting) {
-        if (route.pending !== undefined) {
-          route.pending.reject(new DisconnectedException('stream closed'));
-          route.pending = undefined;
-        }
-        // Sent, not awaited: leaving a `for await` loop must not hang on a server that is slow to ack.
-        this.unsubscribe(id).catch(() => undefined);
-      }
-    }
+    const id = this.router.detachStream(stream);
+    // Sent, not awaited: leaving a `for await` loop must not hang on a server that is slow to ack.
+    if (id !== undefined) this.unsubscribe(id).catch(() => undefined);
   }
 
   /** @internal */
@@ -1199,7 +992,7 @@ export class Client implements MessageOwner, StreamOwner {
     const topic = a;
     const bookmark = b as string;
     if (this.transport === undefined) return;
-    const backlog = subId !== undefined ? this.routes.get(subId)?.maxBacklog : undefined;
+    const backlog = subId !== undefined ? this.router.maxBacklog(subId) : undefined;
     this.queueAcks.ack(topic, bookmark, options, backlog);
   }
 
@@ -1230,15 +1023,15 @@ export class Client implements MessageOwner, StreamOwner {
         case 'publish':
         case 'oof':
         case 'delta':
-          this.onDelivery(h, m.body);
+          this.router.onDelivery(h, m.body);
           return;
         case 'sow':
         case 'group_begin':
         case 'group_end':
-          this.onQueryMessage(h, m.body);
+          this.router.onQueryMessage(h, m.body);
           return;
         case 'ack':
-          this.onAck(h, m.body);
+          this.router.onAck(h, m.body);
           return;
         case 'heartbeat':
           this.heartbeat.onServerBeat();
@@ -1248,189 +1041,6 @@ export class Client implements MessageOwner, StreamOwner {
       }
     } catch (e) {
       this.reportException(e);
-    }
-  }
-
-  private onDelivery(h: Header & Record<string, unknown>, body: Uint8Array): void {
-    const sids = h.subscriptionIds as string | undefined;
-    if (sids !== undefined) {
-      if (sids.indexOf(',') < 0) {
-        const r = this.routes.get(sids);
-        if (r === undefined) return this.lastChance(new Message(h, body, this));
-        if (h.subscriptionId === undefined) h.subscriptionId = sids;
-        this.deliver(r, h, body);
-        return;
-      }
-      let delivered = false;
-      for (const raw of sids.split(',')) {
-        const sid = raw.trim();
-        const r = this.routes.get(sid);
-        if (r === undefined) continue;
-        delivered = true;
-        this.deliver(r, { ...h, subscriptionId: sid } as Header & Record<string, unknown>, body);
-      }
-      if (!delivered) this.lastChance(new Message(h, body, this));
-      return;
-    }
-    const sub = h.subscriptionId as string | undefined;
-    const r = sub !== undefined ? this.routes.get(sub) : undefined;
-    if (r === undefined) return this.lastChance(new Message(h, body, this));
-    this.deliver(r, h, body);
-  }
-
-  private onQueryMessage(h: Header & Record<string, unknown>, body: Uint8Array): void {
-    const qid = (h.queryId ?? h.subscriptionId) as string | undefined;
-    const r = qid !== undefined ? this.routes.get(qid) : undefined;
-    if (r === undefined) return this.lastChance(new Message(h, body, this));
-    if (r.subId !== undefined && h.subscriptionId === undefined) h.subscriptionId = r.subId;
-    // A query is complete only after its group: a `completed` ack that overtook group_end waits for it.
-    if (h.command === 'group_begin' && !r.subscription) r.remaining |= GROUP_END;
-    this.deliver(r, h, body);
-    if (h.command === 'group_end' && (r.remaining & GROUP_END) !== 0) {
-      r.remaining &= ~GROUP_END;
-      if (r.remaining === 0 && !r.subscription) this.completeRoute(r);
-    }
-  }
-
-  private deliver(r: Route, h: Header & Record<string, unknown>, body: Uint8Array): void {
-    if (r.bookmarkSub && h.bookmark !== undefined && h.leasePeriod === undefined && h.command === 'publish') {
-      const store = this.bookmarkStoreRef;
-      if (store !== undefined && store.log(r.subId!, h.bookmark as string) < 0) return; // replayed duplicate
-    }
-    const msg = new Message(h, body, this);
-    const stream = r.stream;
-    if (stream !== undefined) {
-      stream.push(msg);
-      return;
-    }
-    const handler = r.handler;
-    if (handler === undefined) return;
-    if (this.autoAck && h.leasePeriod !== undefined) {
-      try {
-        handler(msg);
-      } catch (e) {
-        if (!msg.acked) msg.ack('cancel');
-        this.reportException(e);
-        return;
-      }
-      if (!msg.acked) msg.ack();
-      return;
-    }
-    try {
-      handler(msg);
-    } catch (e) {
-      this.reportException(e);
-    }
-  }
-
-  private onAck(h: Header & Record<string, unknown>, body: Uint8Array): void {
-    const bit = ACK_BITS[h.ackType as string] ?? 0;
-    const cid = h.commandId as string | undefined;
-    let r = cid !== undefined ? this.routes.get(cid) : undefined;
-    if (r === undefined) {
-      const qid = h.queryId as string | undefined;
-      if (qid !== undefined) r = this.routes.get(qid);
-      if (r === undefined) {
-        const sid = h.subscriptionId as string | undefined;
-        if (sid !== undefined) r = this.routes.get(sid);
-      }
-    }
-    if (bit === PERSISTED && h.sequence !== undefined && (r === undefined || WRITE_COMMANDS.has(r.command))) {
-      this.onPublishPersisted(h, body);
-      if (r === undefined) return;
-    }
-    if (r === undefined) {
-      const status = h.status as string | undefined;
-      const msg = new Message(h, body, this);
-      if (status === 'failure' && this.failedWriteHandler !== undefined && h.sequence !== undefined) {
-        this.callFailedWrite(msg, (h.reason as string | undefined) ?? 'failure');
-        return;
-      }
-      this.lastChance(msg);
-      return;
-    }
-    const msg = new Message(h, body, this);
-    const status = h.status as string | undefined;
-    if (r.raw) {
-      const p = r.pending;
-      r.pending = undefined;
-      this.dropRoute(r, false);
-      p?.resolve(msg);
-      return;
-    }
-    if (status === 'failure' || status === 'retry') {
-      if (r.userAcks & bit) this.toRoute(r, msg);
-      const reason = (h.reason as string | undefined) ?? status;
-      const error =
-        status === 'retry'
-          ? new RetryOperationException(`${r.command} must be retried${reason !== 'retry' ? `: ${reason}` : ''}`)
-          : exceptionForReason(reason, { command: r.command, commandId: r.commandId });
-      if (WRITE_COMMANDS.has(r.command) && r.pending === undefined && r.stream === undefined && r.handler === undefined) {
-        this.dropRoute(r, false);
-        if (this.failedWriteHandler !== undefined) this.callFailedWrite(msg, reason);
-        else this.lastChance(msg);
-        return;
-      }
-      // A failure while the caller waits is reported by executeAsync; a later one ends a tracked subscription here.
-      if (r.subscription && r.pending === undefined) this.forgetTracked(r.subId!);
-      this.failRoute(r, error, true);
-      return;
-    }
-    if (bit === PROCESSED && r.subscription) {
-      const opts = h.options as string | undefined;
-      if (opts !== undefined) {
-        const mb = /(?:^|,)\s*max_backlog=(\d+)/.exec(opts);
-        if (mb) r.maxBacklog = Number(mb[1]);
-      }
-    }
-    if (bit === PERSISTED && r.bookmarkSub && h.bookmark !== undefined && r.subId !== undefined) {
-      const store = this.bookmarkStoreRef;
-      if (store !== undefined) {
-        try {
-          store.persisted(r.subId, h.bookmark as string);
-        } catch (e) {
-          this.reportException(e);
-        }
-      }
-    }
-    if (r.userAcks & bit) this.toRoute(r, msg);
-    if (bit === r.resolveOn && r.previous !== undefined) {
-      // The server accepted the command for an id that was already routed (`replace`): it takes over.
-      const prev = r.previous;
-      r.previous = undefined;
-      this.dropRoute(prev, true);
-    }
-    if (bit === r.resolveOn && r.pending !== undefined) {
-      const p = r.pending;
-      r.pending = undefined;
-      if (r.timer !== undefined) {
-        clearTimeout(r.timer);
-        r.timer = undefined;
-      }
-      p.resolve(msg);
-    }
-    r.remaining &= ~bit;
-    if (!r.subscription && (r.remaining & ~GROUP_END) === 0 && (r.remaining & GROUP_END) === 0) this.completeRoute(r);
-  }
-
-  /** Delivers an ack (or other message) to a route's stream or handler. */
-  private toRoute(r: Route, msg: Message): void {
-    if (r.stream !== undefined) r.stream.push(msg);
-    else if (r.handler !== undefined) {
-      try {
-        r.handler(msg);
-      } catch (e) {
-        this.reportException(e);
-      }
-    }
-  }
-
-  private completeRoute(r: Route): void {
-    this.dropRoute(r, true);
-    const p = r.pending;
-    if (p !== undefined) {
-      r.pending = undefined;
-      p.resolve(undefined);
     }
   }
 

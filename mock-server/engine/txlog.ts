@@ -61,6 +61,30 @@ export interface AppendInput {
   readonly expiresAt?: number;
 }
 
+/**
+ * A SOW change on a topic the transaction log does not cover (no bookmark, never replayed): written to the same
+ * file so the SOW of every topic survives a restart, as AMPS persists its SOW independently of its txlog.
+ */
+export interface SowJournalInput {
+  readonly kind: 'sow_put' | 'sow_remove';
+  readonly topic: string;
+  readonly sowKey: string;
+  /** sow_put: the stored record; sow_remove: the removed record (kept for diagnosis). */
+  readonly data: Uint8Array | Doc;
+  readonly messageType?: MessageType;
+  readonly correlationId?: string;
+  /** sow_put: absolute deadline (ms, 0 = never) on topics with expiration. */
+  readonly expiresAt?: number;
+}
+
+export interface SowJournalRecord extends Omit<SowJournalInput, 'data' | 'messageType'> {
+  readonly doc: Doc;
+  /** Server time (ms) of the change. */
+  readonly timestamp: number;
+  /** Number of log entries written before it (it comes after entry `position - 1` in file order). */
+  readonly position: number;
+}
+
 export type AppendResult =
   | { readonly duplicate: false; readonly entry: TxEntry }
   /** (client name, s) already seen: drop the message; `lastSequence` is the highest s seen for the name. */
@@ -116,7 +140,7 @@ interface PublisherState {
 }
 
 interface StoredMeta {
-  c: LoggedCommand;
+  c: LoggedCommand | SowJournalInput['kind'];
   t: string;
   n: string;
   q: string;
@@ -173,6 +197,7 @@ export class TransactionLog {
   private readonly byPublisher = new Map<string, { seqs: bigint[]; idx: number[] }>();
   private lastTs = 0;
   private fd: number | undefined;
+  private journalRecords: SowJournalRecord[] = [];
   /** Path of the log file, when persistent. */
   readonly file: string | undefined;
   /** Bytes dropped from a torn/corrupt tail on reload (0 when the file was clean). */
@@ -212,7 +237,8 @@ export class TransactionLog {
         break;
       }
       const data = new Uint8Array(buf.subarray(off + 12 + metaLen, end));
-      this.addEntry(meta, data);
+      if (meta.c === 'sow_put' || meta.c === 'sow_remove') this.addJournal(meta, data);
+      else this.addEntry(meta, data);
       off = end;
     }
     const dropped = buf.length - off;
@@ -224,6 +250,46 @@ export class TransactionLog {
     let p = this.publishers.get(name);
     if (!p) this.publishers.set(name, (p = { hash: clientNameHash(name), lastClientSeq: 0n, lastBookmarkSeq: 0n }));
     return p;
+  }
+
+  private addJournal(meta: StoredMeta, data: Uint8Array): void {
+    if (meta.k === undefined) return;
+    this.journalRecords.push({
+      kind: meta.c as SowJournalInput['kind'],
+      topic: meta.t,
+      sowKey: meta.k,
+      doc: new Doc(data, meta.mt ?? 'json'),
+      timestamp: meta.ts,
+      position: this.entries.length,
+      ...(meta.x !== undefined ? { correlationId: meta.x } : {}),
+      ...(typeof meta.ea === 'number' && Number.isFinite(meta.ea) ? { expiresAt: meta.ea } : {}),
+    });
+  }
+
+  /**
+   * Records a SOW change on a topic outside the transaction log (see SowJournalInput). Memory-only logs keep
+   * nothing (there is nothing to rebuild); persistent ones write it to the file, after the current entries.
+   */
+  journal(input: SowJournalInput): void {
+    if (this.fd === undefined) return;
+    const doc = input.data instanceof Doc ? input.data : new Doc(input.data, input.messageType ?? 'json');
+    const meta = {
+      c: input.kind,
+      t: input.topic,
+      k: input.sowKey,
+      ts: Math.max(this.lastTs, this.clock.now()),
+      ...(input.correlationId !== undefined ? { x: input.correlationId } : {}),
+      ...(input.expiresAt !== undefined ? { ea: input.expiresAt } : {}),
+      ...(doc.messageType !== 'json' ? { mt: doc.messageType } : {}),
+    } as StoredMeta;
+    fs.writeSync(this.fd, encodeRecord(meta, doc.data));
+  }
+
+  /** The SOW journal records read from the file at open (in file order); hands them over once, then forgets them. */
+  takeSowJournal(): SowJournalRecord[] {
+    const out = this.journalRecords;
+    this.journalRecords = [];
+    return out;
   }
 
   private addEntry(meta: StoredMeta, data: Uint8Array | Doc): TxEntry {
@@ -243,7 +309,7 @@ export class TransactionLog {
       sequence: seq,
       clientName: meta.n,
       ...(clientSeq !== undefined ? { clientSequence: clientSeq } : {}),
-      command: meta.c,
+      command: meta.c as LoggedCommand,
       topic: meta.t,
       doc,
       timestamp: meta.ts,

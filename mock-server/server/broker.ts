@@ -33,6 +33,7 @@ import {
   type TopicMatcher,
   type TxEntry,
 } from '../engine/index.js';
+import type { SowJournalRecord } from '../engine/txlog.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { OutBody } from './connection.js';
 import type { SowRecord as WireSowRecord } from '../../runtime/wire/tcp-framing.js';
@@ -217,12 +218,38 @@ export class Broker extends EventEmitter<BrokerEvents> {
    */
   private rebuildFromLog(): void {
     const n = safe(() => this.txlog.size, 0);
-    if (n === 0) return;
+    const journal = safe(() => this.txlog.takeSowJournal(), []);
+    if (n === 0 && journal.length === 0) return;
     const expiredKeys = new Map<string, SowRecord>();
     const noteExpired = (records: readonly SowRecord[]) => {
       for (const r of records) expiredKeys.set(`${r.topic}\u0000${r.sowKey}`, r);
     };
+    // SOW journal records (topics outside the txlog) interleaved with the entries in file order.
+    let j = 0;
+    const applyJournal = (upTo: number) => {
+      for (; j < journal.length && journal[j]!.position <= upTo; j++) {
+        const r: SowJournalRecord = journal[j]!;
+        try {
+          if (!this.sow.hasTopic(r.topic)) continue;
+          noteExpired(this.sow.expire(r.timestamp));
+          expiredKeys.delete(`${r.topic}\u0000${r.sowKey}`);
+          if (r.kind === 'sow_remove') this.sow.deleteByKeys(r.topic, [r.sowKey]);
+          else
+            this.sow.publish({
+              topic: r.topic,
+              data: r.doc,
+              sowKey: r.sowKey,
+              timestamp: r.timestamp,
+              ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
+              ...(r.correlationId !== undefined ? { correlationId: r.correlationId } : {}),
+            });
+        } catch {
+          // A record the SOW rejects now (config changed) is skipped.
+        }
+      }
+    };
     for (let i = 0; i < n; i++) {
+      applyJournal(i);
       const e = this.txlog.at(i);
       if (e === undefined) continue;
       try {
@@ -250,6 +277,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         // A record the SOW rejects now (config changed) is skipped.
       }
     }
+    applyJournal(Infinity);
     noteExpired(safe(() => this.sow.expire(this.clock.now()), []));
     try {
       this.logRemovals([...expiredKeys.values()]);
@@ -396,6 +424,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       if (input.replicatedBookmark !== undefined && input.replicatedBookmark !== bookmark) {
         this.log(`replicated bookmark ${input.replicatedBookmark} stored as ${bookmark}`);
       }
+    } else if (res.kind === 'inserted' || res.kind === 'updated') {
+      // A SOW topic outside the transaction log: its state is still persisted (the SOW journal, on disk only).
+      this.journalSow('sow_put', res.record);
     }
     if (input.sequence !== undefined && input.sequence > 0n) this.noteSequence(clientName, input.sequence);
     if (res.kind === 'inserted' || res.kind === 'updated') this.scheduleExpiry();
@@ -616,7 +647,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
    */
   logRemovals(records: readonly SowRecord[]): void {
     for (const r of records) {
-      if (!this.isLogged(r.topic)) continue;
+      if (!this.isLogged(r.topic)) {
+        this.journalSow('sow_remove', r);
+        continue;
+      }
       this.txlog.append({
         clientName: SOW_DELETE_PUBLISHER,
         topic: r.topic,
@@ -625,6 +659,20 @@ export class Broker extends EventEmitter<BrokerEvents> {
         sowKey: r.sowKey,
       });
     }
+  }
+
+  /** Writes a SOW change on a topic outside the transaction log to the on-disk SOW journal (no-op in memory). */
+  private journalSow(kind: 'sow_put' | 'sow_remove', r: SowRecord): void {
+    if (this.txlog.file === undefined) return;
+    const expiring = kind === 'sow_put' && this.sow.topicConfig(r.topic)?.expiration !== undefined;
+    this.txlog.journal({
+      kind,
+      topic: r.topic,
+      sowKey: r.sowKey,
+      data: r.doc,
+      ...(r.correlationId !== undefined ? { correlationId: r.correlationId } : {}),
+      ...(expiring ? { expiresAt: r.expiresAt ?? 0 } : {}),
+    });
   }
 
   /** SOW topic configurations for historical queries (undefined when none of `topics` has history enabled). */

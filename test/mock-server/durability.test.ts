@@ -277,4 +277,46 @@ describe('SOW durability across restarts (data directory)', () => {
     cleanup.push(() => c.close());
     expect((await c.logon('old')).header.sequence).toBe(4n);
   });
+
+  it('SOW topics outside the transaction log are durable too (puts, deltas, deletes, expiry), in file order', async () => {
+    const dir = dataDir();
+    const clock = new ManualClock();
+    const cfg = (logged: string[]) => ({
+      dataDirectory: dir,
+      transports: [{ type: 'tcp' as const, port: 0 }],
+      sow: [
+        { topic: 'orders', key: ['/id'] },
+        { topic: 'pos', key: ['/id'], expiration: 3600 },
+      ],
+      transactionLog: { topics: logged },
+    });
+    const first = await MockServer.start(cfg(['orders']), { clock });
+    cleanup.push(() => first.close());
+    const p = await client(first, 'pub');
+    for (let i = 1; i <= 4; i++) p.send(H({ command: 'p', topic: 'pos' }), `{"id":${i},"q":${i}}`);
+    p.send(H({ command: 'delta_publish', topic: 'pos' }), '{"id":1,"q":10}');
+    p.send(H({ command: 'p', topic: 'pos', expiration: 10 }), '{"id":5}');
+    p.send(H({ command: 'p', topic: 'orders' }), '{"id":1}');
+    await p.request(H({ command: 'sow_delete', topic: 'pos', filter: '/id = 2' }));
+    await p.request(H({ command: 'sow_delete', topic: 'pos' }), '{"id":3}');
+    await p.request(H({ command: 'flush' }));
+    await first.close();
+    clock.advance(20_000); // id 5 expires while down
+
+    // Now every topic is logged: the old journal and the new log entries apply in the order they were written.
+    const second = await MockServer.start(cfg(['.*']), { clock });
+    cleanup.push(() => second.close());
+    expect(await sowOf(second, 'pos')).toEqual(['{"id":1,"q":10}', '{"id":4,"q":4}']);
+    const q = await client(second, 'pub2');
+    await q.request(H({ command: 'sow_delete', topic: 'pos', filter: '/id = 4' }));
+    q.send(H({ command: 'p', topic: 'pos' }), '{"id":6}');
+    await q.request(H({ command: 'flush' }));
+    await second.close();
+
+    const third = await MockServer.start(cfg(['orders']), { clock });
+    cleanup.push(() => third.close());
+    expect(await sowOf(third, 'pos')).toEqual(['{"id":1,"q":10}', '{"id":6}']);
+    expect(await sowOf(third, 'orders')).toEqual(['{"id":1}']);
+    expect(third.broker.sow.get('pos', keyOf(third, 'pos', '{"id":1}'))?.expiresAt).toBe(clock.now() - 20_000 + 3_600_000);
+  });
 });

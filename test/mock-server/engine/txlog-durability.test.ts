@@ -133,3 +133,47 @@ describe('SOW store: writes with an explicit time and deadline (rebuild from dis
     expect(sow.expire()).toHaveLength(1);
   });
 });
+
+describe('transaction log: SOW journal (SOW topics outside the log)', () => {
+  it('journal records survive a reload in file order with their position, and are not log entries', () => {
+    const dir = tmp();
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    const a = new TransactionLog({ clock, dataDir: dir });
+    a.journal({ kind: 'sow_put', topic: 'pos', sowKey: 'A', data: enc({ id: 'A' }), expiresAt: t0 + 1000, correlationId: 'cx' });
+    a.append({ clientName: 'p', topic: 'orders', data: enc({ id: 1 }) });
+    clock.advance(5);
+    a.journal({ kind: 'sow_remove', topic: 'pos', sowKey: 'A', data: enc({ id: 'A' }) });
+    a.close();
+    const b = new TransactionLog({ clock, dataDir: dir });
+    expect(b.size).toBe(1);
+    expect(b.replay(EPOCH).messages.map((e) => e.topic)).toEqual(['orders']);
+    const j = b.takeSowJournal();
+    expect(j.map((r) => [r.kind, r.topic, r.sowKey, r.position, r.timestamp - t0])).toEqual([
+      ['sow_put', 'pos', 'A', 0, 0],
+      ['sow_remove', 'pos', 'A', 1, 5],
+    ]);
+    expect(j[0]!.expiresAt).toBe(t0 + 1000);
+    expect(j[0]!.correlationId).toBe('cx');
+    expect(new TextDecoder().decode(j[0]!.doc.data)).toBe('{"id":"A"}');
+    expect(b.takeSowJournal()).toEqual([]); // handed over once
+    b.close();
+  });
+
+  it('a memory-only log keeps no journal; a torn journal record at the tail is truncated', () => {
+    const mem = new TransactionLog();
+    mem.journal({ kind: 'sow_put', topic: 'pos', sowKey: 'A', data: enc({}) });
+    expect(mem.takeSowJournal()).toEqual([]);
+    const dir = tmp();
+    const a = new TransactionLog({ dataDir: dir });
+    a.journal({ kind: 'sow_put', topic: 'pos', sowKey: 'A', data: enc({ id: 1 }) });
+    a.journal({ kind: 'sow_put', topic: 'pos', sowKey: 'B', data: enc({ id: 2 }) });
+    a.close();
+    const file = path.join(dir, 'txlog.dat');
+    fs.truncateSync(file, fs.statSync(file).size - 4);
+    const b = new TransactionLog({ dataDir: dir });
+    expect(b.truncatedBytes).toBeGreaterThan(0);
+    expect(b.takeSowJournal().map((r) => r.sowKey)).toEqual(['A']);
+    b.close();
+  });
+});

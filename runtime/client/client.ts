@@ -20,7 +20,6 @@
 // and the stores and subscription manager are reachable through their getters.
 
 import type { Header } from '../../generated/header-fields.js';
-import { COMMAND_SPECS } from '../../generated/commands.js';
 import { ConnectionState } from '../../generated/enums.js';
 import {
   AlreadyConnectedException,
@@ -39,9 +38,9 @@ import { Message, type MessageOwner } from './message.js';
 import { MessageStream, type StreamOwner } from './message-stream.js';
 import { QueueAckBatcher } from './queue-acks.js';
 import { HeartbeatMonitor } from './heartbeat.js';
-import { COMPLETED, PERSISTED, PROCESSED, RECEIVED, STATS, ackBits, ackList } from './ack-bits.js';
-import { QUERY_COMMANDS, SUBSCRIBE_COMMANDS, WRITE_COMMANDS } from './command-kinds.js';
+import { PERSISTED, PROCESSED, STATS, ackList } from './ack-bits.js';
 import { CommandRouter, type SendSpec } from './command-router.js';
+import { prepareCommand, subscriptionCommand, type PrepareEnv, type PreparedCommand } from './prepare-command.js';
 import type {
   CommandLike,
   ClientBookmarkStore,
@@ -72,7 +71,6 @@ export const CLIENT_VERSION = '0.1.0';
 export const LOGON_VERSION = `5.3.5.1.amps-ts.${CLIENT_VERSION}:typescript`;
 
 const utf8Encoder = new TextEncoder();
-const EMPTY_BODY = new Uint8Array(0);
 /** Topics whose plain publish header is kept encoded. */
 const PUBLISH_HEADER_CACHE_SIZE = 1024;
 
@@ -92,6 +90,7 @@ export class Client implements MessageOwner, StreamOwner {
   private logonSequence: bigint | undefined;
   private nextId = 0;
   private readonly router: CommandRouter;
+  private readonly prepareEnv: PrepareEnv;
   private readonly stateListeners = new Set<ConnectionStateListener>();
   private exceptionListener: ExceptionListener | undefined;
   private lastChanceHandler: MessageHandler | undefined;
@@ -142,6 +141,13 @@ export class Client implements MessageOwner, StreamOwner {
       },
       this,
     );
+    this.prepareEnv = {
+      newCommandId: () => this.newCommandId(),
+      resolveBookmark: (subId, requested) => this.resolveBookmark(subId, requested),
+      serialize: (data) => this.serialize(data),
+      bookmarkStore: () => this.bookmarkStoreRef,
+      publishStore: () => this.publishStoreRef,
+    };
     this.heartbeat = new HeartbeatMonitor({
       currentTransport: () => this.transport,
       connectionFailed: (t, error) => this.onTransportClosed(t, error),
@@ -770,19 +776,7 @@ export class Client implements MessageOwner, StreamOwner {
       topic = a;
       [filter, params] = rest as [string | undefined, typeof params];
     }
-    const h = { command, topic } as Header & Record<string, unknown>;
-    if (filter !== undefined && filter !== '') h.filter = filter;
-    const subscription = SUBSCRIBE_COMMANDS.has(command);
-    const query = QUERY_COMMANDS.has(command);
-    if (subscription && params?.subId !== undefined) h.subscriptionId = params.subId;
-    if (query && params?.queryId !== undefined) h.queryId = params.queryId;
-    if (params?.bookmark !== undefined) h.bookmark = params.bookmark;
-    if (query) h.batchSize = params?.batchSize ?? 10;
-    if (params?.topN !== undefined) h.topN = params.topN;
-    if (params?.orderBy !== undefined) h.orderBy = params.orderBy;
-    if (params?.sowKeys !== undefined) h.sowKeys = params.sowKeys;
-    if (params?.options !== undefined && params.options !== '') h.options = params.options;
-    const cmd: CommandLike = { commandName: command, header: h, data: undefined } as unknown as CommandLike;
+    const cmd = subscriptionCommand(command, topic, filter, params);
     const opts = { timeout: params?.timeout };
     return handler !== undefined ? this.executeAsync(cmd, handler, opts) : this.execute(cmd, opts);
   }
@@ -869,59 +863,9 @@ export class Client implements MessageOwner, StreamOwner {
     return id;
   }
 
-  private prepare(command: CommandLike): {
-    header: Header & Record<string, unknown>;
-    body: Uint8Array | string | undefined;
-    subscription: boolean;
-    query: boolean;
-    userAcks: number;
-    requestAcks: number;
-    resolveOn: number;
-    bookmarkSub: boolean;
-  } {
-    const src = command.header as Header & Record<string, unknown>;
-    const name = (command.commandName ?? src.command) as string;
-    const h = { ...src } as Header & Record<string, unknown>;
-    h.command = name === 'publish' ? 'p' : name;
-    const subscription = SUBSCRIBE_COMMANDS.has(name);
-    const query = QUERY_COMMANDS.has(name);
-    if (h.commandId === undefined || h.commandId === '') h.commandId = this.newCommandId();
-    const cid = h.commandId as string;
-    if (subscription && (h.subscriptionId === undefined || h.subscriptionId === '')) h.subscriptionId = cid;
-    if (query && (h.queryId === undefined || h.queryId === '')) h.queryId = cid;
-    if (query && h.batchSize === undefined) h.batchSize = 10;
-    let bookmarkSub = false;
-    if (h.bookmark !== undefined) {
-      bookmarkSub = name === 'subscribe' || name === 'delta_subscribe';
-      if (bookmarkSub) h.bookmark = this.resolveBookmark((h.subscriptionId as string | undefined) ?? cid, h.bookmark);
-    }
-    const userAcks = ackBits(src.ackType as string | undefined);
-    const spec = (COMMAND_SPECS as unknown as Record<string, { defaultAcks?: readonly string[] } | undefined>)[name];
-    const defaults = ackBits(spec?.defaultAcks?.join(','));
-    let requestAcks = src.ackType === undefined ? defaults : userAcks | (defaults & PROCESSED);
-    if (bookmarkSub && this.bookmarkStoreRef !== undefined) requestAcks |= PERSISTED;
-    const write = WRITE_COMMANDS.has(name);
-    if (write && this.publishStoreRef !== undefined && name !== 'sow_delete') {
-      requestAcks |= PERSISTED;
-    }
-    if (requestAcks !== 0) h.ackType = ackList(requestAcks);
-    else delete h.ackType;
-    let body: Uint8Array | string | undefined;
-    const data = command.data as MessageData | undefined | null;
-    if (data !== undefined && data !== null) {
-      body = typeof data === 'string' || data instanceof Uint8Array ? data : this.serialize(data);
-    }
-    if (write && this.publishStoreRef !== undefined && name !== 'sow_delete') {
-      if (typeof body === 'string') body = utf8Encoder.encode(body);
-      this.publishStoreRef.store(h, body ?? EMPTY_BODY);
-    }
-    let resolveOn = 0;
-    if (requestAcks & PROCESSED) resolveOn = PROCESSED;
-    else if (requestAcks & RECEIVED) resolveOn = RECEIVED;
-    else if (requestAcks & COMPLETED) resolveOn = COMPLETED;
-    else if (requestAcks & STATS) resolveOn = STATS;
-    else if ((requestAcks & PERSISTED) && !write) resolveOn = PERSISTED;
-    return { header: h, body, subscription, query, userAcks, requestAcks, resolveOn, bookmarkSub };
+  /** The header, body and ack bookkeeping for sending `command` (see prepare-command.ts). */
+  private prepare(command: CommandLike): PreparedCommand {
+    return prepareCommand(command, this.prepareEnv);
   }
 
   /**

@@ -140,7 +140,7 @@ interface PublisherState {
 }
 
 interface StoredMeta {
-  c: LoggedCommand | SowJournalInput['kind'];
+  c: LoggedCommand | SowJournalInput['kind'] | 'client_seq';
   t: string;
   n: string;
   q: string;
@@ -238,7 +238,9 @@ export class TransactionLog {
       }
       const data = new Uint8Array(buf.subarray(off + 12 + metaLen, end));
       if (meta.c === 'sow_put' || meta.c === 'sow_remove') this.addJournal(meta, data);
-      else this.addEntry(meta, data);
+      else if (meta.c === 'client_seq') {
+        if (typeof meta.n === 'string' && typeof meta.s === 'string' && /^\d+$/.test(meta.s)) this.raiseClientSeq(meta.n, BigInt(meta.s));
+      } else this.addEntry(meta, data);
       off = end;
     }
     const dropped = buf.length - off;
@@ -283,6 +285,24 @@ export class TransactionLog {
       ...(doc.messageType !== 'json' ? { mt: doc.messageType } : {}),
     } as StoredMeta;
     fs.writeSync(this.fd, encodeRecord(meta, doc.data));
+  }
+
+  private raiseClientSeq(clientName: string, sequence: bigint): boolean {
+    const p = this.publisher(clientName);
+    if (sequence <= p.lastClientSeq) return false;
+    p.lastClientSeq = sequence;
+    return true;
+  }
+
+  /**
+   * A client's `s` consumed by a command that is not logged as an entry of that client (a sow_delete): raises
+   * `lastSequence(clientName)` (so the logon ack's `s` covers it after a restart) and, on disk, writes a
+   * `client_seq` record (no bookmark, not an entry).
+   */
+  noteClientSequence(clientName: string, sequence: bigint): void {
+    if (!this.raiseClientSeq(clientName, sequence) || this.fd === undefined) return;
+    const meta = { c: 'client_seq', n: clientName, s: sequence.toString(), ts: Math.max(this.lastTs, this.clock.now()) } as StoredMeta;
+    fs.writeSync(this.fd, encodeRecord(meta, new Uint8Array(0)));
   }
 
   /** The SOW journal records read from the file at open (in file order); hands them over once, then forgets them. */

@@ -626,6 +626,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
     else res = this.sow.deleteByFilter(op.topicMatcher, op.filter);
     this.sendRemovalOofs(res.deleted, 'deleted');
     this.logRemovals(res.deleted);
+    // Persist the client's `s` after the removals (a sow_delete is not an entry of that client): after a restart
+    // the logon ack's `s` covers it, so a publish store does not resend (and re-apply) a delete already done.
+    if (op.sequence !== undefined && op.sequence > 0n && this.hasTransactionLog) {
+      const seq = op.sequence;
+      safe(() => this.txlog.noteClientSequence(op.clientName, seq), undefined);
+    }
     if (!op.replicated && this.listenerCount('replicate') > 0) {
       this.emit('replicate', {
         kind: 'sow_delete',

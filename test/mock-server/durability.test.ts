@@ -319,4 +319,27 @@ describe('SOW durability across restarts (data directory)', () => {
     expect(await sowOf(third, 'orders')).toEqual(['{"id":1}']);
     expect(third.broker.sow.get('pos', keyOf(third, 'pos', '{"id":1}'))?.expiresAt).toBe(clock.now() - 20_000 + 3_600_000);
   });
+
+  it("a sow_delete's client sequence is persisted: the logon ack covers it and a resend is a duplicate", async () => {
+    const dir = dataDir();
+    const clock = new ManualClock();
+    const first = await start(dir, clock);
+    const p = await client(first, 'pub');
+    p.send(H({ command: 'p', topic: 'orders', sequence: 1n }), '{"id":1}');
+    p.send(H({ command: 'p', topic: 'orders', sequence: 2n }), '{"id":2}');
+    await p.request(H({ command: 'sow_delete', topic: 'orders', sequence: 3n }), '{"id":1}');
+    await first.close();
+
+    const second = await start(dir, clock);
+    const other = await client(second, 'other');
+    other.send(H({ command: 'p', topic: 'orders' }), '{"id":1,"again":true}');
+    await other.request(H({ command: 'flush' }));
+    const c = await RawTcpClient.connect(second.port('tcp'));
+    cleanup.push(() => c.close());
+    expect((await c.logon('pub')).header.sequence).toBe(3n);
+    // A publish store resending the delete after the restart does not delete the record published since.
+    const stats = await c.request(H({ command: 'sow_delete', topic: 'orders', sequence: 3n }), '{"id":1}', 'stats');
+    expect(Number(stats.header.recordsDeleted ?? 0)).toBe(0);
+    expect(await sowOf(second, 'orders')).toEqual(['{"id":1,"again":true}', '{"id":2}']);
+  });
 });

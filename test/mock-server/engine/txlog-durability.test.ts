@@ -177,3 +177,25 @@ describe('transaction log: SOW journal (SOW topics outside the log)', () => {
     b.close();
   });
 });
+
+describe('transaction log: client sequences of commands that are not entries (sow_delete)', () => {
+  it('noteClientSequence raises lastSequence, survives a reload, never lowers it, and is not an entry', () => {
+    const dir = tmp();
+    const a = new TransactionLog({ dataDir: dir });
+    a.append({ clientName: 'pub', topic: 'orders', data: enc({ id: 1 }), sequence: 1n });
+    a.noteClientSequence('pub', 2n);
+    a.noteClientSequence('pub', 1n);
+    a.noteClientSequence('other', 7n);
+    expect(a.lastSequence('pub')).toBe(2n);
+    expect(a.isDuplicate('pub', 2n)).toBe(true);
+    a.close();
+    const b = new TransactionLog({ dataDir: dir });
+    expect(b.size).toBe(1);
+    expect(b.lastSequence('pub')).toBe(2n);
+    expect(b.lastSequence('other')).toBe(7n);
+    expect(b.lastBookmark('other')).toBeUndefined();
+    const next = b.append({ clientName: 'pub', topic: 'orders', data: enc({ id: 2 }), sequence: 3n });
+    expect(next.duplicate).toBe(false);
+    b.close();
+  });
+});

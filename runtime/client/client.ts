@@ -7,7 +7,8 @@
 // Routing: acks by command id (`cid`), else query id, else subscription id; deliveries (`p`, `oof`) by each id in
 // `sids` (else `sub_id`); `sow` records and group_begin/group_end by query id (the route table is CommandRouter,
 // command-router.ts). Messages nobody claims go to the last-chance handler. Heartbeats: HeartbeatMonitor
-// (heartbeat.ts); queue ack batching: QueueAckBatcher (queue-acks.ts).
+// (heartbeat.ts); queue ack batching: QueueAckBatcher (queue-acks.ts); what a command sends and which acks settle
+// it: prepareCommand (prepare-command.ts); encoded publish headers: PublishHeaderCache (publish-headers.ts).
 //
 // Extension (runtime/ha subclasses this): the protected hooks are
 //   onConnectionLost(error)        the disconnect handler step (default: call the handler set with
@@ -30,7 +31,6 @@ import {
 } from '../../generated/errors.js';
 import { Bookmarks, EPOCH, MOST_RECENT, parseBookmarkRange } from '../wire/bookmark.js';
 import type { InboundMessage } from '../wire/message.js';
-import { preEncodeHeader, type EncodedHeader } from '../wire/header-codec.js';
 import { createTransport as defaultCreateTransport, type Transport, type TransportOptions } from '../transport/transport.js';
 import { parseUri, redactUri, type ParsedUri } from '../transport/uri.js';
 import { DefaultAuthenticator } from './authenticator.js';
@@ -38,6 +38,7 @@ import { Message, type MessageOwner } from './message.js';
 import { MessageStream, type StreamOwner } from './message-stream.js';
 import { QueueAckBatcher } from './queue-acks.js';
 import { HeartbeatMonitor } from './heartbeat.js';
+import { PublishHeaderCache } from './publish-headers.js';
 import { PERSISTED, PROCESSED, STATS, ackList } from './ack-bits.js';
 import { CommandRouter, type SendSpec } from './command-router.js';
 import { prepareCommand, subscriptionCommand, type PrepareEnv, type PreparedCommand } from './prepare-command.js';
@@ -71,8 +72,6 @@ export const CLIENT_VERSION = '0.1.0';
 export const LOGON_VERSION = `5.3.5.1.amps-ts.${CLIENT_VERSION}:typescript`;
 
 const utf8Encoder = new TextEncoder();
-/** Topics whose plain publish header is kept encoded. */
-const PUBLISH_HEADER_CACHE_SIZE = 1024;
 
 export type ConnectionStateListener = (state: ConnectionState) => void;
 
@@ -105,11 +104,9 @@ export class Client implements MessageOwner, StreamOwner {
   private resubscribing = false;
   private autoAck = false;
   private readonly queueAcks: QueueAckBatcher;
-  /** Reused for parameterless publishes (the transport encodes at once, so reuse is safe). */
-  private readonly publishHeader: Header = { command: 'p', topic: '' } as Header;
-  private readonly deltaPublishHeader: Header = { command: 'delta_publish', topic: '' } as Header;
-  private readonly publishHeaderCache = new Map<string, EncodedHeader>();
-  private readonly deltaPublishHeaderCache = new Map<string, EncodedHeader>();
+  /** Encoded headers of parameterless publishes, per topic. */
+  private readonly publishHeaders = new PublishHeaderCache('p');
+  private readonly deltaPublishHeaders = new PublishHeaderCache('delta_publish');
   private readonly heartbeat: HeartbeatMonitor;
 
   constructor(name?: string) {
@@ -586,21 +583,21 @@ export class Client implements MessageOwner, StreamOwner {
    * go to the failed-write handler.
    */
   publish(topic: string, data: MessageData, params?: PublishParams): void {
-    this.write(this.publishHeader, 'p', topic, data, params);
+    this.write(this.publishHeaders, 'p', topic, data, params);
   }
 
   /** Merges the message's fields into the SOW record with the same key (a publish on non-SOW topics). */
   deltaPublish(topic: string, data: MessageData, params?: PublishParams): void {
-    this.write(this.deltaPublishHeader, 'delta_publish', topic, data, params);
+    this.write(this.deltaPublishHeaders, 'delta_publish', topic, data, params);
   }
 
-  private write(reusable: Header, command: string, topic: string, data: MessageData, params: PublishParams | undefined): void {
+  private write(headers: PublishHeaderCache, command: string, topic: string, data: MessageData, params: PublishParams | undefined): void {
     const t = this.transport;
     if (t === undefined) throw new DisconnectedException('not connected');
     const body = typeof data === 'string' || data instanceof Uint8Array ? data : this.serialize(data);
     const store = this.publishStoreRef;
     if (params === undefined && store === undefined) {
-      t.sendEncoded(this.encodedPublishHeader(reusable, topic), body);
+      t.sendEncoded(headers.encoded(topic), body);
       return;
     }
     const h = { command, topic } as Header & Record<string, unknown>;
@@ -617,21 +614,6 @@ export class Client implements MessageOwner, StreamOwner {
       return;
     }
     t.send(h, body);
-  }
-
-  /**
-   * The plain publish header of a topic, encoded once: a publish loop then costs one body encode and one copy.
-   * Bounded: past PUBLISH_HEADER_CACHE_SIZE topics the cache starts over.
-   */
-  private encodedPublishHeader(reusable: Header, topic: string): EncodedHeader {
-    const cache = reusable === this.publishHeader ? this.publishHeaderCache : this.deltaPublishHeaderCache;
-    let encoded = cache.get(topic);
-    if (encoded === undefined) {
-      if (cache.size >= PUBLISH_HEADER_CACHE_SIZE) cache.clear();
-      encoded = preEncodeHeader({ command: reusable.command, topic } as Header);
-      cache.set(topic, encoded);
-    }
-    return encoded;
   }
 
   /** Serialises a non-string, non-bytes body for the connection's message type. */

@@ -255,7 +255,7 @@ export class TransactionLog {
   }
 
   private addJournal(meta: StoredMeta, data: Uint8Array): void {
-    if (meta.k === undefined) return;
+    if (typeof meta.k !== 'string' || typeof meta.t !== 'string' || typeof meta.ts !== 'number') return; // unusable
     this.journalRecords.push({
       kind: meta.c as SowJournalInput['kind'],
       topic: meta.t,

@@ -4,35 +4,57 @@ import { readPath, type PathStep } from './message.js';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Sets an own data property (also for `__proto__`, which plain assignment would turn into a prototype change). */
+function put(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
 /**
  * Merges a delta update into an existing JSON record: fields present in the update overwrite, new fields are
  * added, absent fields are kept; nested objects merge path by path (INFERRED, §5.1 UNCERTAIN); arrays and
- * scalars replace wholesale. Returns a new value; inputs are not mutated.
+ * scalars replace wholesale. Returns a new value; inputs are not mutated. Iterative (no recursion per level).
  */
 export function mergeDelta(existing: unknown, update: unknown): unknown {
   if (!isObj(existing) || !isObj(update)) return update;
-  const out: Obj = { ...existing };
-  for (const k of Object.keys(update)) {
-    const u = update[k];
-    const e = out[k];
-    out[k] = isObj(e) && isObj(u) ? mergeDelta(e, u) : u;
+  const root: Obj = { ...existing };
+  const work: [Obj, Obj][] = [[root, update]];
+  while (work.length > 0) {
+    const [out, upd] = work.pop()!;
+    for (const k of Object.keys(upd)) {
+      const u = upd[k];
+      const e = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
+      if (isObj(e) && isObj(u)) {
+        const copy: Obj = { ...e };
+        put(out, k, copy);
+        work.push([copy, u]);
+      } else put(out, k, u);
+    }
   }
-  return out;
+  return root;
 }
 
-/** Structural equality of JSON values. */
+/** Structural equality of JSON values. Iterative (no recursion per level). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
+  const work: unknown[] = [a, b];
+  while (work.length > 0) {
+    const y = work.pop();
+    const x = work.pop();
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) work.push(x[i], y[i]);
+      continue;
+    }
+    if (Array.isArray(y)) return false;
+    const kx = Object.keys(x);
+    if (kx.length !== Object.keys(y).length) return false;
+    for (const k of kx) {
+      if (!Object.prototype.hasOwnProperty.call(y, k)) return false;
+      work.push((x as Obj)[k], (y as Obj)[k]);
+    }
   }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!(k in b) || !jsonEqual((a as Obj)[k], (b as Obj)[k])) return false;
   return true;
 }
 
@@ -43,16 +65,19 @@ export interface DeltaOutput {
   readonly empty: boolean;
 }
 
-function diff(prev: Obj, next: Obj): Obj {
+/** Beyond this depth a changed nested object is sent whole (bounds the recursion; parsed bodies are shallower). */
+const MAX_DIFF_DEPTH = 256;
+
+function diff(prev: Obj, next: Obj, depth = 0): Obj {
   const out: Obj = {};
   for (const k of Object.keys(next)) {
     const n = next[k];
-    const p = prev[k];
+    const p = Object.prototype.hasOwnProperty.call(prev, k) ? prev[k] : undefined;
     if (jsonEqual(p, n)) continue;
-    if (isObj(p) && isObj(n)) {
-      const d = diff(p, n);
-      if (Object.keys(d).length > 0) out[k] = d;
-    } else out[k] = n;
+    if (isObj(p) && isObj(n) && depth < MAX_DIFF_DEPTH) {
+      const d = diff(p, n, depth + 1);
+      if (Object.keys(d).length > 0) put(out, k, d);
+    } else put(out, k, n);
   }
   return out;
 }

@@ -4,6 +4,13 @@
 export type MessageType = 'json' | 'nvfix' | 'fix' | 'xml' | 'binary' | (string & {});
 
 const decoder = new TextDecoder();
+
+/**
+ * Deepest nesting of objects/arrays (JSON) or elements (XML) a body may have to be parsed. A deeper body is
+ * unparseable (root undefined: identifiers are NULL, no SOW key, no delta merge), so no recursive walk anywhere in
+ * the engine (sort keys, equality, delta merge, serialisation) ever sees a value nested deeper than this.
+ */
+export const MAX_BODY_DEPTH = 256;
 const NOT_PARSED: unique symbol = Symbol('not parsed');
 
 /**
@@ -20,6 +27,7 @@ export class Doc {
   readonly messageType: MessageType;
   private parsed: unknown = NOT_PARSED;
   private textCache: string | undefined;
+  private deep = false;
 
   constructor(data: Uint8Array, messageType: MessageType = 'json', parsed?: unknown) {
     this.data = data;
@@ -40,8 +48,18 @@ export class Doc {
 
   /** Root of the field tree (undefined when the body cannot be parsed or the type is opaque). */
   get root(): unknown {
-    if (this.parsed === NOT_PARSED) this.parsed = parseBody(this);
+    if (this.parsed === NOT_PARSED) {
+      const t = this.messageType as string;
+      if (t === 'json' || t === 'xml') this.deep = textNestedDeeperThan(this.text, t as 'json' | 'xml', MAX_BODY_DEPTH);
+      this.parsed = this.deep ? undefined : parseBody(this);
+    }
     return this.parsed;
+  }
+
+  /** True when the body was refused for nesting deeper than MAX_BODY_DEPTH (then `root` is undefined). */
+  get tooDeep(): boolean {
+    void this.root;
+    return this.deep;
   }
 
   /** True when the body is a JSON object (delta merge / delta subscribe only work then). */
@@ -49,6 +67,55 @@ export class Doc {
     const r = this.root;
     return this.messageType === 'json' && r !== null && typeof r === 'object' && !Array.isArray(r);
   }
+}
+
+/**
+ * Nesting depth check on the raw text, before anything builds a tree: JSON counts `{`/`[` outside strings; XML
+ * counts open elements. Linear, no recursion; texts too short to nest that deep are skipped.
+ */
+function textNestedDeeperThan(text: string, type: 'json' | 'xml', limit: number): boolean {
+  const n = text.length;
+  if (n <= limit * 2) return false;
+  let depth = 0;
+  if (type === 'json') {
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34 /* " */) {
+        // skip the string: find the closing quote not preceded by an odd number of backslashes
+        let j = i;
+        for (;;) {
+          j = text.indexOf('"', j + 1);
+          if (j < 0) return false; // unterminated: JSON.parse rejects it anyway
+          let bs = 0;
+          while (text.charCodeAt(j - 1 - bs) === 92) bs++;
+          if ((bs & 1) === 0) break;
+        }
+        i = j;
+      } else if (c === 123 || c === 91) {
+        if (++depth > limit) return true;
+      } else if (c === 125 || c === 93) depth--;
+    }
+    return false;
+  }
+  // xml: `<name` opens, `</` closes, `/>` self-closes; comments / CDATA / PIs are skipped
+  for (let i = text.indexOf('<'); i >= 0 && i < n; i = text.indexOf('<', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 33 /* ! */ || next === 63 /* ? */) {
+      const end = text.startsWith('<![CDATA[', i) ? text.indexOf(']]>', i) : text.startsWith('<!--', i) ? text.indexOf('-->', i) : text.indexOf('>', i);
+      if (end < 0) return false;
+      i = end;
+      continue;
+    }
+    if (next === 47 /* / */) {
+      depth--;
+      continue;
+    }
+    const close = text.indexOf('>', i);
+    if (close < 0) return false;
+    if (text.charCodeAt(close - 1) !== 47 && ++depth > limit) return true;
+    i = close;
+  }
+  return false;
 }
 
 function parseBody(doc: Doc): unknown {

@@ -57,7 +57,7 @@ describe('catastrophic regexes from clients', () => {
   // topic 'aaaa…a!' (40 a's) wedges the whole server (2^40 backtracking steps): no other connection is served.
   // Proposed fix: reject regex topics with nested quantifiers (or run them through a linear-time engine, e.g.
   // RE2 / V8's `--enable-experimental-regexp-engine` `l` flag), and cap the topic length a regex is tested against.
-  it.fails('a regex topic with exponential backtracking does not wedge the server', async () => {
+  it('a regex topic with exponential backtracking does not wedge the server', async () => {
     const { tcp } = await startChild();
     const sub = await raw(tcp, 'evil-sub');
     sub.send(H({ command: 'subscribe', topic: '(a+)+$', subscriptionId: 'evil', commandId: 's', ackType: 'processed' }));
@@ -69,7 +69,7 @@ describe('catastrophic regexes from clients', () => {
 
   // BUG (same engine, mock-server/engine/filter: LIKE compiles the client's pattern with compileLikePattern and
   // runs it on each published message): `/x LIKE '(a+)+$'` plus a publish of {"x":"aaaa…a!"} wedges the server.
-  it.fails('a LIKE filter with exponential backtracking does not wedge the server', async () => {
+  it('a LIKE filter with exponential backtracking does not wedge the server', async () => {
     const { tcp } = await startChild();
     const sub = await raw(tcp, 'evil-like');
     sub.send(H({ command: 'subscribe', topic: 'like-t', filter: "/x LIKE '(a+)+$'", subscriptionId: 'evil', commandId: 's', ackType: 'processed' }));

@@ -28,13 +28,22 @@ export interface CompiledFilter {
 export function compileFilter(text: string): CompiledFilter {
   const hit = cache.get(text);
   if (hit) return hit;
-  let pred: PredFn;
+  let compiledPred: PredFn;
   try {
-    pred = compilePred(parseFilter(text));
+    compiledPred = compilePred(parseFilter(text));
   } catch (e) {
     if (e instanceof RangeError) throw filterError(text, 0, 'filter nested too deeply');
     throw e;
   }
+  // A compiled filter never throws: any runtime error (stack overflow, a bug) is "no match" for this filter only,
+  // so one subscription's filter can never fail a publish or starve the other subscribers of the fan-out.
+  const pred: PredFn = (root) => {
+    try {
+      return compiledPred(root);
+    } catch {
+      return null;
+    }
+  };
   // One-entry memo: subscriptions sharing this filter (same text) evaluate a published message once.
   // Safe because a Doc never changes after construction.
   let lastDoc: Doc | undefined;
@@ -155,29 +164,8 @@ function compileValue(n: Node): ValFn {
         return x === null ? null : -x;
       };
     }
-    case 'arith': {
-      const l = compileValue(n.l);
-      const rr = compileValue(n.r);
-      const op = n.op;
-      return (r) => {
-        const a = toNum(scalar(l(r)));
-        if (a === null) return null;
-        const b = toNum(scalar(rr(r)));
-        if (b === null) return null;
-        switch (op) {
-          case '+':
-            return a + b;
-          case '-':
-            return a - b;
-          case '*':
-            return a * b;
-          case '/':
-            return b === 0 ? null : a / b;
-          case '%':
-            return b === 0 ? null : a % b;
-        }
-      };
-    }
+    case 'arith':
+      return compileArith(n);
     case 'call': {
       const spec = FUNCTIONS.get(n.name)!;
       const args = n.args.map(compileValue);
@@ -205,6 +193,85 @@ function compileValue(n: Node): ValFn {
     default:
       throw new Error(`unreachable node ${n.k}`);
   }
+}
+
+/**
+ * AND / OR chains compile into one loop over the flattened operands (a 10,000-term chain is one closure, not
+ * 10,000 nested ones, so evaluation never recurses per term). SQL three-valued logic as before.
+ */
+function compileChain(kind: 'and' | 'or', root: Node): PredFn {
+  const operands: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.k === kind) stack.push(x.r, x.l); // left first
+    else operands.push(x);
+  }
+  const fns = operands.map(compilePred);
+  const count = fns.length;
+  if (kind === 'and') {
+    return (r) => {
+      let allTrue = true;
+      for (let i = 0; i < count; i++) {
+        const v = fns[i]!(r);
+        if (v === false) return false;
+        if (v !== true) allTrue = false;
+      }
+      return allTrue ? true : null;
+    };
+  }
+  return (r) => {
+    let allFalse = true;
+    for (let i = 0; i < count; i++) {
+      const v = fns[i]!(r);
+      if (v === true) return true;
+      if (v !== false) allFalse = false;
+    }
+    return allFalse ? false : null;
+  };
+}
+
+/** Left-deep arithmetic chains (`1 + 2 - 3 + …`, `a * b / c …`) compile into one loop. */
+function compileArith(root: Extract<Node, { k: 'arith' }>): ValFn {
+  const steps: { op: Extract<Node, { k: 'arith' }>['op']; f: ValFn }[] = [];
+  const rights: Extract<Node, { k: 'arith' }>[] = [];
+  let base: Node = root;
+  while (base.k === 'arith') {
+    rights.push(base);
+    base = base.l;
+  }
+  const first = compileValue(base);
+  for (let i = rights.length - 1; i >= 0; i--) steps.push({ op: rights[i]!.op, f: compileValue(rights[i]!.r) });
+  const count = steps.length;
+  return (r) => {
+    let a = toNum(scalar(first(r)));
+    if (a === null) return null;
+    for (let i = 0; i < count; i++) {
+      const st = steps[i]!;
+      const b = toNum(scalar(st.f(r)));
+      if (b === null) return null;
+      switch (st.op) {
+        case '+':
+          a = a + b;
+          break;
+        case '-':
+          a = a - b;
+          break;
+        case '*':
+          a = a * b;
+          break;
+        case '/':
+          if (b === 0) return null;
+          a = a / b;
+          break;
+        case '%':
+          if (b === 0) return null;
+          a = a % b;
+          break;
+      }
+    }
+    return a;
+  };
 }
 
 function compileCmp(op: CmpOp, ln: Node, rn: Node): PredFn {
@@ -289,28 +356,9 @@ function compilePred(n: Node): PredFn {
   switch (n.k) {
     case 'cmp':
       return compileCmp(n.op, n.l, n.r);
-    case 'and': {
-      const l = compilePred(n.l);
-      const rr = compilePred(n.r);
-      return (r) => {
-        const a = l(r);
-        if (a === false) return false;
-        const b = rr(r);
-        if (b === false) return false;
-        return a === true && b === true ? true : null;
-      };
-    }
-    case 'or': {
-      const l = compilePred(n.l);
-      const rr = compilePred(n.r);
-      return (r) => {
-        const a = l(r);
-        if (a === true) return true;
-        const b = rr(r);
-        if (b === true) return true;
-        return a === false && b === false ? false : null;
-      };
-    }
+    case 'and':
+    case 'or':
+      return compileChain(n.k, n);
     case 'not': {
       const e = compilePred(n.e);
       return (r) => not3(e(r));

@@ -2,33 +2,43 @@
 import type { ArithOp, CmpOp, Node } from './ast.js';
 import { filterError, tokenize, type Token } from './lexer.js';
 import { FUNCTIONS } from './functions.js';
+import { compileSafeRegex } from './regex.js';
 
 const RESERVED = new Set([
   'AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'LIKE', 'IS', 'NULL', 'BEGINS', 'ENDS', 'WITH', 'TRUE', 'FALSE',
   'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
 ]);
 
-/** Translates a PCRE pattern to a JS RegExp: leading inline flags `(?i)`, `(?s)`, `(?m)`, `(?x)`-less. */
+/**
+ * Translates a PCRE pattern to a JS RegExp: leading inline flags `(?i)`, `(?s)`, `(?m)` (no `(?x)`); matching runs
+ * in linear time (regex.ts). Throws Error on an invalid or unsupported pattern (backreferences, lookaround, ...).
+ */
 export function compileLikePattern(pattern: string): RegExp {
-  let src = pattern;
-  let flags = '';
-  for (;;) {
-    const m = /^\(\?([imsx]+)\)/.exec(src);
-    if (!m) break;
-    for (const f of m[1]!) {
-      if (f === 'x') throw new Error('(?x) not supported');
-      if (!flags.includes(f)) flags += f;
-    }
-    src = src.slice(m[0].length);
-  }
-  // PCRE anchors JS lacks
-  src = src.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$');
-  return new RegExp(src, flags);
+  return compileSafeRegex(pattern);
 }
+
+/**
+ * Deepest nesting accepted (parentheses, NOT, unary signs, function arguments, CASE parts); deeper → `bad filter`.
+ * Chains (`a AND b AND …`, `1 + 2 + …`) are loops, not nesting, and have no limit of their own.
+ */
+export const MAX_FILTER_NESTING = 256;
 
 export function parseFilter(text: string): Node {
   const toks = tokenize(text);
   let p = 0;
+  let depth = 0;
+  /** Runs `f` one nesting level deeper; refuses beyond MAX_FILTER_NESTING (never a stack overflow). */
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MAX_FILTER_NESTING) {
+      depth = 0;
+      throw filterError(text, peek().pos, `filter nested deeper than ${MAX_FILTER_NESTING} levels`);
+    }
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = (): Token => toks[p]!;
   const next = (): Token => toks[p++]!;
   const isWord = (t: Token, w: string) => t.kind === 'word' && t.upper === w;
@@ -44,7 +54,8 @@ export function parseFilter(text: string): Node {
     return t;
   };
 
-  const orExpr = (): Node => {
+  const orExpr = (): Node => nested(orChain);
+  const orChain = (): Node => {
     let l = andExpr();
     while (isWord(peek(), 'OR')) {
       const t = next();
@@ -63,7 +74,7 @@ export function parseFilter(text: string): Node {
   const notExpr = (): Node => {
     if (isWord(peek(), 'NOT')) {
       const t = next();
-      return { k: 'not', pos: t.pos, e: notExpr() };
+      return { k: 'not', pos: t.pos, e: nested(notExpr) };
     }
     return predicate();
   };
@@ -162,7 +173,7 @@ export function parseFilter(text: string): Node {
     const t = peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
       next();
-      const e = unary();
+      const e = nested(unary);
       if (t.text === '+') return e;
       if (e.k === 'lit' && typeof e.v === 'number') return { k: 'lit', pos: t.pos, v: -e.v };
       return { k: 'neg', pos: t.pos, e };

@@ -108,6 +108,17 @@ describe('message bodies nested too deeply', () => {
     expect(sow.query('orders', { orderBy: '/a DESC' }).records).toHaveLength(1);
   });
 
+  it('on a user-key SOW topic the record is stored opaque and never walked', () => {
+    const sow = new SowStore({ topics: [{ topic: 'uk' }] });
+    for (const text of [nested(5000), nestedArr(5000)]) {
+      expect(sow.publish({ topic: 'uk', data: json(text), sowKey: 'k1' }).kind).toMatch(/inserted|updated/);
+      expect(sow.publish({ topic: 'uk', data: json(text), sowKey: 'k1' }).kind).toBe('updated');
+      expect(sow.publish({ topic: 'uk', data: json(text), sowKey: 'k1', delta: true }).kind).toBe('updated');
+    }
+    expect(sow.query('uk', { orderBy: '/a DESC' }).records).toHaveLength(1);
+    expect(sow.query('uk', { filter: compileFilter('/a/b = 1') }).records).toHaveLength(0);
+  });
+
   it('delta helpers are iterative', () => {
     let a: unknown = 1;
     let b: unknown = 1;

@@ -18,7 +18,7 @@ import type {
   SubscribeRequest,
   Subscription,
 } from '../types.js';
-import { AdapterError } from '../types.js';
+import { AdapterError, CAPABILITIES } from '../types.js';
 import { BufferedSubscription, DisconnectLatch, NamedStores, compact, mapBookmark, normaliseCommand } from './common.js';
 
 type AmpsModule = typeof Amps;
@@ -28,35 +28,8 @@ function amps(): AmpsModule {
   return ampsModule;
 }
 
-export const OFFICIAL_CAPABILITIES: readonly Capability[] = [
-  'publish',
-  'subscribe',
-  'filter',
-  'regex-topic',
-  'replace',
-  'sow',
-  'sow-batching',
-  'top-n',
-  'order-by',
-  'sow-and-subscribe',
-  'oof',
-  'sow-delete',
-  'sow-delete-keys',
-  'sow-delete-data',
-  'delta-publish',
-  'delta-subscribe',
-  'bookmark',
-  'bookmark-store',
-  'queue',
-  'queue-ack',
-  'auto-ack',
-  'ha',
-  'publish-store',
-  'heartbeat',
-  'auth',
-  'flush',
-  // Not 'command-timeout': connect()/logon takes no timeout in this client.
-];
+// Every capability but a bookmark store kept on disk: the official JS client ships only a memory store.
+export const OFFICIAL_CAPABILITIES: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'persistent-bookmark-store');
 
 const REASON = /^[a-z][a-z _/:-]*$/;
 

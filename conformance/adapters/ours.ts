@@ -24,39 +24,10 @@ import type {
   Subscription,
   Transport,
 } from '../types.js';
-import { AdapterError } from '../types.js';
+import { AdapterError, CAPABILITIES } from '../types.js';
 import { BufferedSubscription, DisconnectLatch, NamedStores, compact, mapBookmark, normaliseCommand } from './common.js';
 
-export const OURS_CAPABILITIES: readonly Capability[] = [
-  'publish',
-  'subscribe',
-  'filter',
-  'regex-topic',
-  'replace',
-  'sow',
-  'sow-batching',
-  'top-n',
-  'order-by',
-  'sow-and-subscribe',
-  'oof',
-  'sow-delete',
-  'sow-delete-keys',
-  'sow-delete-data',
-  'delta-publish',
-  'delta-subscribe',
-  'bookmark',
-  'bookmark-store',
-  'persistent-bookmark-store',
-  'queue',
-  'queue-ack',
-  'auto-ack',
-  'ha',
-  'publish-store',
-  'heartbeat',
-  'auth',
-  'command-timeout',
-  'flush',
-];
+export const OURS_CAPABILITIES: readonly Capability[] = CAPABILITIES; // every capability the suite knows
 
 function errorKind(err: unknown): AdapterErrorInfo['kind'] {
   if (err instanceof runtime.TimedOutException) return 'timeout';

@@ -1,4 +1,5 @@
 // Queues (semantics §7): leasing, backlog, at-least-once / at-most-once, acks, cancel, expire, redelivery.
+import { TimeHeap } from './time-heap.js';
 import { formatAmpsTimestamp, systemClock, type Clock } from './clock.js';
 import { compileOptionalFilter, type CompiledFilter } from './filter/index.js';
 import type { Doc } from './message.js';
@@ -132,7 +133,7 @@ export class Queue {
   private readonly subs = new Map<string, Sub>();
   private order: string[] = [];
   private rr = 0;
-  private leases: LeaseItem[] = [];
+  private readonly leases = new TimeHeap<LeaseItem>();
 
   constructor(config: QueueConfig, opts: { clock?: Clock } = {}) {
     this.name = config.name;
@@ -255,7 +256,7 @@ export class Queue {
     if (opts.leaseExtensionMs !== undefined && !opts.cancel && !opts.expire) {
       if (m.state === 'leased') {
         m.leaseExpiresAt += opts.leaseExtensionMs;
-        this.pushLease(m);
+        this.leases.push({ at: m.leaseExpiresAt, msg: m });
       }
       return;
     }
@@ -308,34 +309,6 @@ export class Queue {
     return this.ack(undefined, targets.map((m) => m.bookmark), opts);
   }
 
-  private pushLease(m: QMsg): void {
-    const a = this.leases;
-    a.push({ at: m.leaseExpiresAt, msg: m });
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.at <= a[i]!.at) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  private popLease(): void {
-    const a = this.leases;
-    const last = a.pop()!;
-    if (a.length === 0) return;
-    a[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
-      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
-      if (m === i) break;
-      [a[m], a[i]] = [a[i]!, a[m]!];
-      i = m;
-    }
-  }
   private leaseValid(it: LeaseItem): boolean {
     return it.msg.state === 'leased' && it.msg.leaseExpiresAt === it.at;
   }
@@ -355,9 +328,9 @@ export class Queue {
       }
     }
     for (;;) {
-      const top = this.leases[0];
+      const top = this.leases.peek();
       if (!top || top.at > now) break;
-      this.popLease();
+      this.leases.pop();
       if (this.leaseValid(top)) this.returnToQueue(top.msg, removals);
     }
     return removals;
@@ -417,7 +390,7 @@ export class Queue {
         m.holder = chosen.id;
         m.leaseExpiresAt = leaseExpiresAt = now + this.leasePeriodMs;
         this.leasedCount++;
-        this.pushLease(m);
+        this.leases.push({ at: m.leaseExpiresAt, msg: m });
       }
       if (!hasRoom(chosen)) withRoom--;
       out.push({ subscriberId: chosen.id, message: publicView(m), leaseExpiresAt, lp: formatAmpsTimestamp(leaseExpiresAt) });
@@ -431,8 +404,8 @@ export class Queue {
   }
   /** Earliest lease expiry or message expiration (ms) for the server's timer. */
   nextLeaseExpiry(): number | undefined {
-    while (this.leases.length > 0 && !this.leaseValid(this.leases[0]!)) this.popLease();
-    let t = this.leases[0]?.at;
+    while (this.leases.size > 0 && !this.leaseValid(this.leases.peek()!)) this.leases.pop();
+    let t = this.leases.peek()?.at;
     if (this.expirationMs !== undefined) {
       const first = this.messages.values().next();
       if (!first.done) {

@@ -1,4 +1,5 @@
 // State of the World store (semantics §3): keyed last-value records per topic, queries, deletes, expiration.
+import { TimeHeap } from './time-heap.js';
 import { systemClock, type Clock } from './clock.js';
 import { mergeDelta } from './delta.js';
 import { EngineError, EngineReasons } from './errors.js';
@@ -256,53 +257,10 @@ interface ExpiryItem {
   readonly version: number;
 }
 
-/** Binary min-heap on `at`. */
-class ExpiryHeap {
-  private readonly a: ExpiryItem[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  peek(): ExpiryItem | undefined {
-    return this.a[0];
-  }
-  push(x: ExpiryItem): void {
-    const a = this.a;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.at <= a[i]!.at) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): ExpiryItem | undefined {
-    const a = this.a;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.at < a[m]!.at) m = l;
-        if (r < a.length && a[r]!.at < a[m]!.at) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 export class SowStore {
   private readonly clock: Clock;
   private readonly byTopic = new Map<string, TopicState>();
-  private readonly heap = new ExpiryHeap();
+  private readonly heap = new TimeHeap<ExpiryItem>();
   private version = 0;
 
   constructor(opts: { clock?: Clock; topics?: readonly SowTopicConfig[] } = {}) {

@@ -9,3 +9,21 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export function loadNodeModule<T>(specifier: string): Promise<T> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
 }
+
+/**
+ * A listener's exception must not break a transport's state: hand it to `onListenerError`, else rethrow it
+ * asynchronously (as an event listener's exception is reported).
+ */
+export function reportListenerError(onListenerError: ((err: unknown) => void) | undefined, err: unknown): void {
+  if (onListenerError !== undefined) {
+    try {
+      onListenerError(err);
+      return;
+    } catch {
+      // report the original below
+    }
+  }
+  queueMicrotask(() => {
+    throw err;
+  });
+}

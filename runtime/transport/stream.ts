@@ -25,7 +25,7 @@ import { FrameBuffer, FrameDecoder, parseFrame } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
 import type { EncodedHeader } from '../wire/header-codec.js';
 import type { ParsedUri } from './uri.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, reportListenerError } from './defaults.js';
 import type { RawFilter, Transport, TransportOptions } from './transport.js';
 
 /** SO_LINGER default of the official clients: 10 s. */
@@ -303,21 +303,8 @@ export abstract class StreamTransport implements Transport {
     }
   }
 
-  /** A listener's exception must not break the stream state: hand it to onListenerError, else rethrow it
-   *  asynchronously (as an event listener's exception is reported). */
   private reportListenerError(err: unknown): void {
-    const handler = this.options.onListenerError;
-    if (handler !== undefined) {
-      try {
-        handler(err);
-        return;
-      } catch {
-        // fall through: report the original
-      }
-    }
-    queueMicrotask(() => {
-      throw err;
-    });
+    reportListenerError(this.options.onListenerError, err);
   }
 
   // ---- closing --------------------------------------------------------------------------------------------

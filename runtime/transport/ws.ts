@@ -26,7 +26,7 @@ import { encodeWsCommand, encodeWsCommandText, wsPreamble, WsInboundParser } fro
 import type { EncodedHeader } from '../wire/header-codec.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule } from './defaults.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule, reportListenerError } from './defaults.js';
 import type {
   RawFilter,
   Transport,
@@ -454,18 +454,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private reportListenerError(err: unknown): void {
-    const handler = this.options.onListenerError;
-    if (handler !== undefined) {
-      try {
-        handler(err);
-        return;
-      } catch {
-        // report the original below
-      }
-    }
-    queueMicrotask(() => {
-      throw err;
-    });
+    reportListenerError(this.options.onListenerError, err);
   }
 
   // ---- closing --------------------------------------------------------------------------------------------

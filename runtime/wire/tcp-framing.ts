@@ -198,29 +198,21 @@ export class FrameBuffer {
   /** Appends one frame and returns a view of it (valid until the next append or take). */
   append(header: Header, body?: Uint8Array | string, options?: EncodeOptions): Uint8Array {
     const headerText = encodeHeader(header, options);
-    const bodyMax = typeof body === 'string' ? body.length * 3 : (body?.length ?? 0);
-    this.reserve(4 + headerText.length * 3 + bodyMax);
+    this.reserve(4 + headerText.length * 3 + maxBodyBytes(body));
     const start = this.at;
-    let at = start + 4;
-    at += writeUtf8(this.buf, at, headerText);
-    if (typeof body === 'string') at += writeUtf8(this.buf, at, body);
-    else if (body !== undefined) {
-      this.buf.set(body, at);
-      at += body.length;
-    }
-    writeLength(this.buf, start, at - start - 4);
-    this.at = at;
-    return this.buf.subarray(start, at);
+    return this.finish(start, start + 4 + writeUtf8(this.buf, start + 4, headerText), body);
   }
 
   /** Appends one frame whose header was encoded beforehand (see preEncodeHeader). */
   appendEncoded(header: EncodedHeader, body?: Uint8Array | string): Uint8Array {
-    const bodyMax = typeof body === 'string' ? body.length * 3 : (body?.length ?? 0);
-    this.reserve(4 + header.bytes.length + bodyMax);
+    this.reserve(4 + header.bytes.length + maxBodyBytes(body));
     const start = this.at;
-    let at = start + 4;
-    this.buf.set(header.bytes, at);
-    at += header.bytes.length;
+    this.buf.set(header.bytes, start + 4);
+    return this.finish(start, start + 4 + header.bytes.length, body);
+  }
+
+  /** Writes the body after the header ending at `at`, then the length prefix; returns the frame's view. */
+  private finish(start: number, at: number, body: Uint8Array | string | undefined): Uint8Array {
     if (typeof body === 'string') at += writeUtf8(this.buf, at, body);
     else if (body !== undefined) {
       this.buf.set(body, at);
@@ -245,6 +237,11 @@ export class FrameBuffer {
     grown.set(this.buf.subarray(0, this.at));
     this.buf = grown;
   }
+}
+
+/** Room a body may take: its byte length, or three bytes per UTF-16 unit for a string (UTF-8's worst case). */
+function maxBodyBytes(body: Uint8Array | string | undefined): number {
+  return typeof body === 'string' ? body.length * 3 : (body?.length ?? 0);
 }
 
 // In Node, Buffer writes UTF-8 at an offset natively without allocating a view per call; elsewhere (browsers)

@@ -39,18 +39,10 @@ export interface CommandBuilder<N extends CommandName = CommandName> extends Com
 }
 
 /**
- * Authenticates the connection; must be the first command on it, and only one per connection. The
- * processed ack carries the server version, the highest sequence known for the client name (`s`)
- * and a bookmark whose publisher part is the client name hash.
- *
- * Builder for `logon`: wire `logon`; default acks `processed`; allowed acks `received`, `processed`.
+ * Setters, one interface per header field or option; the command builders below extend the ones
+ * they accept.
  */
-export interface LogonCommand extends CommandBuilder<'logon'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
+export interface WithAckType {
   /**
    * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
    * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
@@ -59,44 +51,165 @@ export interface LogonCommand extends CommandBuilder<'logon'> {
   ackType(...types: AckType[]): this;
   /** Adds one ack type to the `a` header unless already requested. */
   addAckType(type: AckType): this;
+}
+
+export interface WithBatchSize {
   /**
-   * Application correlation id (base64 alphabet only), passed through to subscribers; on logon it is
-   * only logged. Sets the `x` header (`correlationId`).
+   * Requested number of records per sow batch (server default 1, clients default 10, at most 10000).
+   * On a server `sow` message: the number of records in this batch. Sets the `bs` header
+   * (`batchSize`).
    */
-  correlationId(value: string): this;
+  batchSize(value: number): this;
+}
+
+export interface WithBookmark {
+  /**
+   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
+   * start of a bookmark subscription, the point in time of a historical query, or the messages a
+   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
+   * the transaction log. Sets the `bm` header (`bookmark`).
+   */
+  bookmark(value: string): this;
+}
+
+export interface WithClientName {
   /**
    * Name of the client; unique per server instance when a transaction log exists, and part of the
    * identity of the messages it publishes. Echoed on the logon ack. Sets the `client_name` header
    * (`clientName`).
    */
   clientName(value: string): this;
+}
+
+export interface WithCommandId {
+  /**
+   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
+   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
+   */
+  commandId(value: string): this;
+}
+
+export interface WithCorrelationId {
+  /**
+   * Application correlation id (base64 alphabet only), passed through to subscribers; on logon it is
+   * only logged. Sets the `x` header (`correlationId`).
+   */
+  correlationId(value: string): this;
+}
+
+export interface WithExpiration {
+  /** Lifetime in seconds of the published record in the SOW. Sets the `e` header (`expiration`). */
+  expiration(value: number): this;
+}
+
+export interface WithFilter {
+  /**
+   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
+   * Sets the `filter` header (`filter`).
+   */
+  filter(value: string): this;
+}
+
+export interface WithMessageType {
+  /**
+   * Logon: the message type of the connection, needed when the transport accepts several message
+   * types. Never emitted by a server. Sets the `mt` header (`messageType`).
+   */
+  messageType(value: string): this;
+}
+
+export interface WithOrderBy {
+  /**
+   * Sort order of query results, e.g. `/qty DESC`. Never emitted by a server. Sets the `orderby`
+   * header (`orderBy`).
+   */
+  orderBy(value: string): this;
+}
+
+export interface WithPassword {
+  /**
+   * Password or authentication token for logon; a new token on a `retry` logon ack. Sets the `pw`
+   * header (`password`).
+   */
+  password(value: string): this;
+}
+
+export interface WithQueryId {
+  /**
+   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
+   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
+   */
+  queryId(value: string): this;
+}
+
+export interface WithSequence {
+  /**
+   * Unsigned 64-bit publish sequence number (exceeds 2^53; always a bigint, written as a bare
+   * integer and never as the last key). On logon and persisted acks: the highest sequence the server
+   * has for this client name. Sets the `s` header (`sequence`).
+   */
+  sequence(value: bigint | number): this;
+}
+
+export interface WithSowKey {
+  /**
+   * SOW key of a record: explicit key on a publish to a topic keyed by the application; on
+   * deliveries, sow records and oof messages the key of the record. Sets the `k` header (`sowKey`).
+   */
+  sowKey(value: string): this;
+}
+
+export interface WithSowKeys {
+  /**
+   * Comma list of SOW keys restricting a query or a sow_delete. Sets the `sow_keys` header
+   * (`sowKeys`). The values are joined with commas.
+   */
+  sowKeys(...values: string[]): this;
+}
+
+export interface WithSubscriptionId {
+  /**
+   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
+   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
+   */
+  subscriptionId(value: string): this;
+}
+
+export interface WithTopic {
+  /**
+   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
+   * sow families). Sets the `t` header (`topic`).
+   */
+  topic(value: string): this;
+}
+
+export interface WithTopN {
+  /**
+   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
+   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
+   */
+  topN(value: number): this;
+}
+
+export interface WithUserId {
   /**
    * User name for logon; on a `retry` logon ack the user to authenticate as; on deliveries the
    * publisher's user when the server's authorisation allows it. Sets the `user_id` header
    * (`userId`).
    */
   userId(value: string): this;
-  /**
-   * Password or authentication token for logon; a new token on a `retry` logon ack. Sets the `pw`
-   * header (`password`).
-   */
-  password(value: string): this;
+}
+
+export interface WithVersion {
   /**
    * Logon: the client version (e.g. `0.1.0:typescript`). Logon ack: the server version (e.g.
    * `5.3.4.0`), mandatory for the official JavaScript client. Servers never emit `v`. Sets the
    * `version` header (`version`).
    */
   version(value: string): this;
-  /**
-   * Logon: the message type of the connection, needed when the transport accepts several message
-   * types. Never emitted by a server. Sets the `mt` header (`messageType`).
-   */
-  messageType(value: string): this;
-  /**
-   * The server returns formatted representations of built-in binary message types. Adds the `pretty`
-   * option.
-   */
-  pretty(): this;
+}
+
+export interface WithAckConflation {
   /**
    * Conflation interval of `persisted` publish acks (default `1s`). Adds `ack_conflation=<value>`
    * (an interval such as `1s` or `300ms`).
@@ -104,912 +217,516 @@ export interface LogonCommand extends CommandBuilder<'logon'> {
   ackConflation(value: string): this;
 }
 
+export interface WithBeat {
+  /** Answer a server heartbeat. Adds the `beat` option. */
+  beat(): this;
+}
+
+export interface WithBookmarkNotFound {
+  /**
+   * What to do when the requested bookmark is unknown (server 5.3.5+; default `now`). Adds
+   * `bookmark_not_found=<value>`.
+   */
+  bookmarkNotFound(value: 'now' | 'epoch' | 'fail'): this;
+}
+
+export interface WithBookmarkOption {
+  /**
+   * Include `bm` on each delivery without making it a bookmark subscription. Adds the `bookmark`
+   * option.
+   */
+  bookmarkOption(): this;
+}
+
+export interface WithCancel {
+  /**
+   * Queue acknowledgement: return the message to the queue (counts toward MaxCancels). Adds the
+   * `cancel` option.
+   */
+  cancel(): this;
+}
+
+export interface WithConflation {
+  /**
+   * Server-side conflation of this subscription: an interval (e.g. `1s`), `auto` or `none`. Adds
+   * `conflation=<value>`.
+   */
+  conflation(value: string): this;
+}
+
+export interface WithConflationKey {
+  /**
+   * Fields identifying records for conflation, e.g. `[/id,/region]`. Adds
+   * `conflation_key=[item,...]`.
+   */
+  conflationKey(...items: string[]): this;
+}
+
+export interface WithExpire {
+  /** Queue acknowledgement: expire the message immediately. Adds the `expire` option. */
+  expire(): this;
+}
+
+export interface WithFullyDurable {
+  /**
+   * Bookmark subscriptions: deliver only messages persisted locally and by every synchronous
+   * replication destination. Adds the `fully_durable` option.
+   */
+  fullyDurable(): this;
+}
+
+export interface WithGrouping {
+  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
+  grouping(...items: string[]): this;
+}
+
+export interface WithLeaseExtension {
+  /**
+   * Queue acknowledgement: extend the lease (server support details uncertain). Adds
+   * `lease_extension=<value>` (an interval such as `1s` or `300ms`).
+   */
+  leaseExtension(value: string): this;
+}
+
+export interface WithLive {
+  /**
+   * Bookmark subscriptions: after replay, deliver messages before they are persisted (lower latency,
+   * risk of seeing messages that are later lost in failover). Adds the `live` option.
+   */
+  live(): this;
+}
+
+export interface WithMaxBacklog {
+  /**
+   * Queue subscriptions: the requested maximum of unacknowledged messages (server default 1; the
+   * effective value comes back as `opts: max_backlog=N` on the processed ack). Adds
+   * `max_backlog=<value>`.
+   */
+  maxBacklog(value: number): this;
+}
+
+export interface WithNoEmpties {
+  /** Suppress empty (no-change) delta updates. Adds the `no_empties` option. */
+  noEmpties(): this;
+}
+
+export interface WithNonRegexTopic {
+  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
+  nonRegexTopic(): this;
+}
+
+export interface WithNoSowkey {
+  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
+  noSowkey(): this;
+}
+
+export interface WithOof {
+  /**
+   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
+   * topics; not bookmark subscriptions). Adds the `oof` option.
+   */
+  oof(): this;
+}
+
+export interface WithPause {
+  /**
+   * Pause the bookmark subscription(s) named by `sub_id` (comma list allowed; not with `live`). Adds
+   * the `pause` option.
+   */
+  pause(): this;
+}
+
+export interface WithPretty {
+  /**
+   * The server returns formatted representations of built-in binary message types. Adds the `pretty`
+   * option.
+   */
+  pretty(): this;
+}
+
+export interface WithProjection {
+  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
+  projection(...items: string[]): this;
+}
+
+export interface WithRate {
+  /**
+   * Replay rate limit of a bookmark subscription (`<n>` messages/s, `<n>KB`, or `<x>X` of the
+   * original rate). Adds `rate=<value>`.
+   */
+  rate(value: string): this;
+}
+
+export interface WithRateMaxGap {
+  /**
+   * With `rate`, the maximum idle gap during replay. Adds `rate_max_gap=<value>` (an interval such
+   * as `1s` or `300ms`).
+   */
+  rateMaxGap(value: string): this;
+}
+
+export interface WithReplace {
+  /**
+   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
+   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
+   * `replace` option.
+   */
+  replace(): this;
+}
+
+export interface WithResume {
+  /** Resume paused bookmark subscription(s) named by `sub_id`. Adds the `resume` option. */
+  resume(): this;
+}
+
+export interface WithSelect {
+  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
+  select(...items: string[]): this;
+}
+
+export interface WithSendKeys {
+  /** Include the key fields in delta messages and sow results. Adds the `send_keys` option. */
+  sendKeys(): this;
+}
+
+export interface WithSkipN {
+  /** Number of records to skip (pagination; needs `top_n` and an order by). Adds `skip_n=<value>`. */
+  skipN(value: number): this;
+}
+
+export interface WithStart {
+  /**
+   * Start or refresh the heartbeat timer with an interval of N seconds (`start,N`). Adds
+   * `start,<value>`.
+   */
+  start(value: number): this;
+}
+
+export interface WithTimestampOption {
+  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
+  timestampOption(): this;
+}
+
+export interface WithTopNOption {
+  /**
+   * Maximum number of records a query returns (preferred over the `top_n` header). Adds
+   * `top_n=<value>`.
+   */
+  topNOption(value: number): this;
+}
+
+export interface WithBody {
+  /** Sets the message data (the body). */
+  body(data: CommandData): this;
+}
+
+/**
+ * Authenticates the connection; must be the first command on it, and only one per connection. The
+ * processed ack carries the server version, the highest sequence known for the client name (`s`)
+ * and a bookmark whose publisher part is the client name hash.
+ *
+ * Builder for `logon`: wire `logon`; default acks `processed`; allowed acks `received`, `processed`; body none.
+ */
+export interface LogonCommand
+  extends CommandBuilder<'logon'>,
+  WithCommandId,
+  WithAckType,
+  WithCorrelationId,
+  WithClientName,
+  WithUserId,
+  WithPassword,
+  WithVersion,
+  WithMessageType,
+  WithPretty,
+  WithAckConflation { }
+
 /**
  * Publishes a message to a topic. With a publish store the client numbers it (`s`) and requests
  * `persisted` acks, which the server conflates. The C client abbreviates it to `p`.
  *
- * Builder for `publish`: wire `publish`; default acks none; allowed acks `received`, `processed`, `persisted`, `completed`.
+ * Builder for `publish`: wire `publish`; default acks none; allowed acks `received`, `processed`, `persisted`, `completed`; body required.
  */
-export interface PublishCommand extends CommandBuilder<'publish'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * SOW key of a record: explicit key on a publish to a topic keyed by the application; on
-   * deliveries, sow records and oof messages the key of the record. Sets the `k` header (`sowKey`).
-   */
-  sowKey(value: string): this;
-  /**
-   * Unsigned 64-bit publish sequence number (exceeds 2^53; always a bigint, written as a bare
-   * integer and never as the last key). On logon and persisted acks: the highest sequence the server
-   * has for this client name. Sets the `s` header (`sequence`).
-   */
-  sequence(value: bigint | number): this;
-  /**
-   * Application correlation id (base64 alphabet only), passed through to subscribers; on logon it is
-   * only logged. Sets the `x` header (`correlationId`).
-   */
-  correlationId(value: string): this;
-  /** Lifetime in seconds of the published record in the SOW. Sets the `e` header (`expiration`). */
-  expiration(value: number): this;
-  /** Sets the message data (body, required for this command). */
-  body(data: CommandData): this;
-}
+export interface PublishCommand
+  extends CommandBuilder<'publish'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithSowKey,
+  WithSequence,
+  WithCorrelationId,
+  WithExpiration,
+  WithBody { }
 
 /**
  * Merges the non-null fields of the message into the existing SOW record with the same key;
  * behaves as publish on a non-SOW topic or for a new key.
  *
- * Builder for `delta_publish`: wire `delta_publish`; default acks none; allowed acks `received`, `processed`, `persisted`, `completed`.
+ * Builder for `delta_publish`: wire `delta_publish`; default acks none; allowed acks `received`, `processed`, `persisted`, `completed`; body required.
  */
-export interface DeltaPublishCommand extends CommandBuilder<'delta_publish'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * SOW key of a record: explicit key on a publish to a topic keyed by the application; on
-   * deliveries, sow records and oof messages the key of the record. Sets the `k` header (`sowKey`).
-   */
-  sowKey(value: string): this;
-  /**
-   * Unsigned 64-bit publish sequence number (exceeds 2^53; always a bigint, written as a bare
-   * integer and never as the last key). On logon and persisted acks: the highest sequence the server
-   * has for this client name. Sets the `s` header (`sequence`).
-   */
-  sequence(value: bigint | number): this;
-  /**
-   * Application correlation id (base64 alphabet only), passed through to subscribers; on logon it is
-   * only logged. Sets the `x` header (`correlationId`).
-   */
-  correlationId(value: string): this;
-  /** Lifetime in seconds of the published record in the SOW. Sets the `e` header (`expiration`). */
-  expiration(value: number): this;
-  /** Sets the message data (body, required for this command). */
-  body(data: CommandData): this;
-}
+export interface DeltaPublishCommand
+  extends CommandBuilder<'delta_publish'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithSowKey,
+  WithSequence,
+  WithCorrelationId,
+  WithExpiration,
+  WithBody { }
 
 /**
  * Subscribes to a topic (or a topic regex) with an optional content filter. With a bookmark it
  * replays the transaction log first (completed ack at the end of the replay).
  *
- * Builder for `subscribe`: wire `subscribe`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`.
+ * Builder for `subscribe`: wire `subscribe`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`; body none.
  */
-export interface SubscribeCommand extends CommandBuilder<'subscribe'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
-   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
-   */
-  topN(value: number): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
-   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
-   * `replace` option.
-   */
-  replace(): this;
-  /**
-   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
-   * topics; not bookmark subscriptions). Adds the `oof` option.
-   */
-  oof(): this;
-  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
-  noSowkey(): this;
-  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
-  timestampOption(): this;
-  /**
-   * Include `bm` on each delivery without making it a bookmark subscription. Adds the `bookmark`
-   * option.
-   */
-  bookmarkOption(): this;
-  /**
-   * Bookmark subscriptions: after replay, deliver messages before they are persisted (lower latency,
-   * risk of seeing messages that are later lost in failover). Adds the `live` option.
-   */
-  live(): this;
-  /**
-   * Bookmark subscriptions: deliver only messages persisted locally and by every synchronous
-   * replication destination. Adds the `fully_durable` option.
-   */
-  fullyDurable(): this;
-  /**
-   * Pause the bookmark subscription(s) named by `sub_id` (comma list allowed; not with `live`). Adds
-   * the `pause` option.
-   */
-  pause(): this;
-  /** Resume paused bookmark subscription(s) named by `sub_id`. Adds the `resume` option. */
-  resume(): this;
-  /**
-   * Replay rate limit of a bookmark subscription (`<n>` messages/s, `<n>KB`, or `<x>X` of the
-   * original rate). Adds `rate=<value>`.
-   */
-  rate(value: string): this;
-  /**
-   * With `rate`, the maximum idle gap during replay. Adds `rate_max_gap=<value>` (an interval such
-   * as `1s` or `300ms`).
-   */
-  rateMaxGap(value: string): this;
-  /**
-   * What to do when the requested bookmark is unknown (server 5.3.5+; default `now`). Adds
-   * `bookmark_not_found=<value>`.
-   */
-  bookmarkNotFound(value: 'now' | 'epoch' | 'fail'): this;
-  /**
-   * Server-side conflation of this subscription: an interval (e.g. `1s`), `auto` or `none`. Adds
-   * `conflation=<value>`.
-   */
-  conflation(value: string): this;
-  /**
-   * Fields identifying records for conflation, e.g. `[/id,/region]`. Adds
-   * `conflation_key=[item,...]`.
-   */
-  conflationKey(...items: string[]): this;
-  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
-  select(...items: string[]): this;
-  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
-  projection(...items: string[]): this;
-  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
-  grouping(...items: string[]): this;
-  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
-  nonRegexTopic(): this;
-  /**
-   * Queue subscriptions: the requested maximum of unacknowledged messages (server default 1; the
-   * effective value comes back as `opts: max_backlog=N` on the processed ack). Adds
-   * `max_backlog=<value>`.
-   */
-  maxBacklog(value: number): this;
-}
+export interface SubscribeCommand
+  extends CommandBuilder<'subscribe'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithSubscriptionId,
+  WithTopN,
+  WithBookmark,
+  WithReplace,
+  WithOof,
+  WithNoSowkey,
+  WithTimestampOption,
+  WithBookmarkOption,
+  WithLive,
+  WithFullyDurable,
+  WithPause,
+  WithResume,
+  WithRate,
+  WithRateMaxGap,
+  WithBookmarkNotFound,
+  WithConflation,
+  WithConflationKey,
+  WithSelect,
+  WithProjection,
+  WithGrouping,
+  WithNonRegexTopic,
+  WithMaxBacklog { }
 
 /**
  * Subscribes and receives only the changed fields of SOW records (delta messages).
  *
- * Builder for `delta_subscribe`: wire `delta_subscribe`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`.
+ * Builder for `delta_subscribe`: wire `delta_subscribe`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`; body none.
  */
-export interface DeltaSubscribeCommand extends CommandBuilder<'delta_subscribe'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
-   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
-   */
-  topN(value: number): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
-   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
-   * `replace` option.
-   */
-  replace(): this;
-  /**
-   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
-   * topics; not bookmark subscriptions). Adds the `oof` option.
-   */
-  oof(): this;
-  /** Suppress empty (no-change) delta updates. Adds the `no_empties` option. */
-  noEmpties(): this;
-  /** Include the key fields in delta messages and sow results. Adds the `send_keys` option. */
-  sendKeys(): this;
-  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
-  noSowkey(): this;
-  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
-  timestampOption(): this;
-  /**
-   * Include `bm` on each delivery without making it a bookmark subscription. Adds the `bookmark`
-   * option.
-   */
-  bookmarkOption(): this;
-  /**
-   * Bookmark subscriptions: after replay, deliver messages before they are persisted (lower latency,
-   * risk of seeing messages that are later lost in failover). Adds the `live` option.
-   */
-  live(): this;
-  /**
-   * Bookmark subscriptions: deliver only messages persisted locally and by every synchronous
-   * replication destination. Adds the `fully_durable` option.
-   */
-  fullyDurable(): this;
-  /**
-   * Pause the bookmark subscription(s) named by `sub_id` (comma list allowed; not with `live`). Adds
-   * the `pause` option.
-   */
-  pause(): this;
-  /** Resume paused bookmark subscription(s) named by `sub_id`. Adds the `resume` option. */
-  resume(): this;
-  /**
-   * Replay rate limit of a bookmark subscription (`<n>` messages/s, `<n>KB`, or `<x>X` of the
-   * original rate). Adds `rate=<value>`.
-   */
-  rate(value: string): this;
-  /**
-   * With `rate`, the maximum idle gap during replay. Adds `rate_max_gap=<value>` (an interval such
-   * as `1s` or `300ms`).
-   */
-  rateMaxGap(value: string): this;
-  /**
-   * What to do when the requested bookmark is unknown (server 5.3.5+; default `now`). Adds
-   * `bookmark_not_found=<value>`.
-   */
-  bookmarkNotFound(value: 'now' | 'epoch' | 'fail'): this;
-  /**
-   * Server-side conflation of this subscription: an interval (e.g. `1s`), `auto` or `none`. Adds
-   * `conflation=<value>`.
-   */
-  conflation(value: string): this;
-  /**
-   * Fields identifying records for conflation, e.g. `[/id,/region]`. Adds
-   * `conflation_key=[item,...]`.
-   */
-  conflationKey(...items: string[]): this;
-  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
-  select(...items: string[]): this;
-  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
-  projection(...items: string[]): this;
-  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
-  grouping(...items: string[]): this;
-  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
-  nonRegexTopic(): this;
-  /**
-   * Queue subscriptions: the requested maximum of unacknowledged messages (server default 1; the
-   * effective value comes back as `opts: max_backlog=N` on the processed ack). Adds
-   * `max_backlog=<value>`.
-   */
-  maxBacklog(value: number): this;
-}
+export interface DeltaSubscribeCommand
+  extends CommandBuilder<'delta_subscribe'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithSubscriptionId,
+  WithTopN,
+  WithBookmark,
+  WithReplace,
+  WithOof,
+  WithNoEmpties,
+  WithSendKeys,
+  WithNoSowkey,
+  WithTimestampOption,
+  WithBookmarkOption,
+  WithLive,
+  WithFullyDurable,
+  WithPause,
+  WithResume,
+  WithRate,
+  WithRateMaxGap,
+  WithBookmarkNotFound,
+  WithConflation,
+  WithConflationKey,
+  WithSelect,
+  WithProjection,
+  WithGrouping,
+  WithNonRegexTopic,
+  WithMaxBacklog { }
 
 /**
  * Queries the state of the world of a topic. Response: processed ack, group_begin, sow batches,
  * group_end, completed ack, stats ack.
  *
- * Builder for `sow`: wire `sow`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `completed`, `stats`.
+ * Builder for `sow`: wire `sow`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `completed`, `stats`; body none.
  */
-export interface SowCommand extends CommandBuilder<'sow'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
-   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
-   */
-  queryId(value: string): this;
-  /**
-   * Requested number of records per sow batch (server default 1, clients default 10, at most 10000).
-   * On a server `sow` message: the number of records in this batch. Sets the `bs` header
-   * (`batchSize`).
-   */
-  batchSize(value: number): this;
-  /**
-   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
-   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
-   */
-  topN(value: number): this;
-  /**
-   * Sort order of query results, e.g. `/qty DESC`. Never emitted by a server. Sets the `orderby`
-   * header (`orderBy`).
-   */
-  orderBy(value: string): this;
-  /**
-   * Comma list of SOW keys restricting a query or a sow_delete. Sets the `sow_keys` header
-   * (`sowKeys`). The values are joined with commas.
-   */
-  sowKeys(...values: string[]): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
-   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
-   * `replace` option.
-   */
-  replace(): this;
-  /**
-   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
-   * topics; not bookmark subscriptions). Adds the `oof` option.
-   */
-  oof(): this;
-  /** Include the key fields in delta messages and sow results. Adds the `send_keys` option. */
-  sendKeys(): this;
-  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
-  noSowkey(): this;
-  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
-  timestampOption(): this;
-  /**
-   * Maximum number of records a query returns (preferred over the `top_n` header). Adds
-   * `top_n=<value>`.
-   */
-  topNOption(value: number): this;
-  /** Number of records to skip (pagination; needs `top_n` and an order by). Adds `skip_n=<value>`. */
-  skipN(value: number): this;
-  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
-  select(...items: string[]): this;
-  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
-  projection(...items: string[]): this;
-  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
-  grouping(...items: string[]): this;
-  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
-  nonRegexTopic(): this;
-}
+export interface SowCommand
+  extends CommandBuilder<'sow'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithQueryId,
+  WithBatchSize,
+  WithTopN,
+  WithOrderBy,
+  WithSowKeys,
+  WithBookmark,
+  WithReplace,
+  WithOof,
+  WithSendKeys,
+  WithNoSowkey,
+  WithTimestampOption,
+  WithTopNOption,
+  WithSkipN,
+  WithSelect,
+  WithProjection,
+  WithGrouping,
+  WithNonRegexTopic { }
 
 /**
  * Queries the SOW and atomically subscribes: the query results, then live publishes (those
  * arriving during the query are delivered after group_end).
  *
- * Builder for `sow_and_subscribe`: wire `sow_and_subscribe`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`.
+ * Builder for `sow_and_subscribe`: wire `sow_and_subscribe`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`; body none.
  */
-export interface SowAndSubscribeCommand extends CommandBuilder<'sow_and_subscribe'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
-   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
-   */
-  queryId(value: string): this;
-  /**
-   * Requested number of records per sow batch (server default 1, clients default 10, at most 10000).
-   * On a server `sow` message: the number of records in this batch. Sets the `bs` header
-   * (`batchSize`).
-   */
-  batchSize(value: number): this;
-  /**
-   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
-   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
-   */
-  topN(value: number): this;
-  /**
-   * Sort order of query results, e.g. `/qty DESC`. Never emitted by a server. Sets the `orderby`
-   * header (`orderBy`).
-   */
-  orderBy(value: string): this;
-  /**
-   * Comma list of SOW keys restricting a query or a sow_delete. Sets the `sow_keys` header
-   * (`sowKeys`). The values are joined with commas.
-   */
-  sowKeys(...values: string[]): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
-   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
-   * `replace` option.
-   */
-  replace(): this;
-  /**
-   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
-   * topics; not bookmark subscriptions). Adds the `oof` option.
-   */
-  oof(): this;
-  /** Include the key fields in delta messages and sow results. Adds the `send_keys` option. */
-  sendKeys(): this;
-  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
-  noSowkey(): this;
-  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
-  timestampOption(): this;
-  /**
-   * Include `bm` on each delivery without making it a bookmark subscription. Adds the `bookmark`
-   * option.
-   */
-  bookmarkOption(): this;
-  /**
-   * What to do when the requested bookmark is unknown (server 5.3.5+; default `now`). Adds
-   * `bookmark_not_found=<value>`.
-   */
-  bookmarkNotFound(value: 'now' | 'epoch' | 'fail'): this;
-  /**
-   * Server-side conflation of this subscription: an interval (e.g. `1s`), `auto` or `none`. Adds
-   * `conflation=<value>`.
-   */
-  conflation(value: string): this;
-  /**
-   * Fields identifying records for conflation, e.g. `[/id,/region]`. Adds
-   * `conflation_key=[item,...]`.
-   */
-  conflationKey(...items: string[]): this;
-  /**
-   * Maximum number of records a query returns (preferred over the `top_n` header). Adds
-   * `top_n=<value>`.
-   */
-  topNOption(value: number): this;
-  /** Number of records to skip (pagination; needs `top_n` and an order by). Adds `skip_n=<value>`. */
-  skipN(value: number): this;
-  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
-  select(...items: string[]): this;
-  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
-  projection(...items: string[]): this;
-  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
-  grouping(...items: string[]): this;
-  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
-  nonRegexTopic(): this;
-  /**
-   * Queue subscriptions: the requested maximum of unacknowledged messages (server default 1; the
-   * effective value comes back as `opts: max_backlog=N` on the processed ack). Adds
-   * `max_backlog=<value>`.
-   */
-  maxBacklog(value: number): this;
-}
+export interface SowAndSubscribeCommand
+  extends CommandBuilder<'sow_and_subscribe'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithSubscriptionId,
+  WithQueryId,
+  WithBatchSize,
+  WithTopN,
+  WithOrderBy,
+  WithSowKeys,
+  WithBookmark,
+  WithReplace,
+  WithOof,
+  WithSendKeys,
+  WithNoSowkey,
+  WithTimestampOption,
+  WithBookmarkOption,
+  WithBookmarkNotFound,
+  WithConflation,
+  WithConflationKey,
+  WithTopNOption,
+  WithSkipN,
+  WithSelect,
+  WithProjection,
+  WithGrouping,
+  WithNonRegexTopic,
+  WithMaxBacklog { }
 
 /**
  * As sow_and_subscribe, with delta messages for the live part.
  *
- * Builder for `sow_and_delta_subscribe`: wire `sow_and_delta_subscribe`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`.
+ * Builder for `sow_and_delta_subscribe`: wire `sow_and_delta_subscribe`; default acks `processed`, `completed`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`; body none.
  */
-export interface SowAndDeltaSubscribeCommand extends CommandBuilder<'sow_and_delta_subscribe'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
-   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
-   */
-  queryId(value: string): this;
-  /**
-   * Requested number of records per sow batch (server default 1, clients default 10, at most 10000).
-   * On a server `sow` message: the number of records in this batch. Sets the `bs` header
-   * (`batchSize`).
-   */
-  batchSize(value: number): this;
-  /**
-   * Maximum number of records returned by a query or replayed by a bookmark subscription (the
-   * `top_n=N` option is the preferred form). Sets the `top_n` header (`topN`).
-   */
-  topN(value: number): this;
-  /**
-   * Sort order of query results, e.g. `/qty DESC`. Never emitted by a server. Sets the `orderby`
-   * header (`orderBy`).
-   */
-  orderBy(value: string): this;
-  /**
-   * Comma list of SOW keys restricting a query or a sow_delete. Sets the `sow_keys` header
-   * (`sowKeys`). The values are joined with commas.
-   */
-  sowKeys(...values: string[]): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Atomically replace the filter, topic or options of the existing subscription `sub_id`;
-   * sow_and_subscribe re-runs the query and sends only records not previously delivered. Adds the
-   * `replace` option.
-   */
-  replace(): this;
-  /**
-   * Send out-of-focus (`oof`) messages when records stop matching (SOW topics, views, conflated
-   * topics; not bookmark subscriptions). Adds the `oof` option.
-   */
-  oof(): this;
-  /** Suppress empty (no-change) delta updates. Adds the `no_empties` option. */
-  noEmpties(): this;
-  /** Include the key fields in delta messages and sow results. Adds the `send_keys` option. */
-  sendKeys(): this;
-  /** Omit the SOW key (`k`) header on results. Adds the `no_sowkey` option. */
-  noSowkey(): this;
-  /** Add the server processing time (`ts`) to each result. Adds the `timestamp` option. */
-  timestampOption(): this;
-  /**
-   * Include `bm` on each delivery without making it a bookmark subscription. Adds the `bookmark`
-   * option.
-   */
-  bookmarkOption(): this;
-  /**
-   * What to do when the requested bookmark is unknown (server 5.3.5+; default `now`). Adds
-   * `bookmark_not_found=<value>`.
-   */
-  bookmarkNotFound(value: 'now' | 'epoch' | 'fail'): this;
-  /**
-   * Server-side conflation of this subscription: an interval (e.g. `1s`), `auto` or `none`. Adds
-   * `conflation=<value>`.
-   */
-  conflation(value: string): this;
-  /**
-   * Fields identifying records for conflation, e.g. `[/id,/region]`. Adds
-   * `conflation_key=[item,...]`.
-   */
-  conflationKey(...items: string[]): this;
-  /**
-   * Maximum number of records a query returns (preferred over the `top_n` header). Adds
-   * `top_n=<value>`.
-   */
-  topNOption(value: number): this;
-  /** Number of records to skip (pagination; needs `top_n` and an order by). Adds `skip_n=<value>`. */
-  skipN(value: number): this;
-  /** Field projection, e.g. `[-/,+/id,+/qty]`. Adds `select=[item,...]`. */
-  select(...items: string[]): this;
-  /** Aggregation: the projected fields and aggregate expressions. Adds `projection=[item,...]`. */
-  projection(...items: string[]): this;
-  /** Aggregation: the fields to group by. Adds `grouping=[item,...]`. */
-  grouping(...items: string[]): this;
-  /** Treat the topic literally, not as a regular expression. Adds the `non_regex_topic` option. */
-  nonRegexTopic(): this;
-  /**
-   * Queue subscriptions: the requested maximum of unacknowledged messages (server default 1; the
-   * effective value comes back as `opts: max_backlog=N` on the processed ack). Adds
-   * `max_backlog=<value>`.
-   */
-  maxBacklog(value: number): this;
-}
+export interface SowAndDeltaSubscribeCommand
+  extends CommandBuilder<'sow_and_delta_subscribe'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithSubscriptionId,
+  WithQueryId,
+  WithBatchSize,
+  WithTopN,
+  WithOrderBy,
+  WithSowKeys,
+  WithBookmark,
+  WithReplace,
+  WithOof,
+  WithNoEmpties,
+  WithSendKeys,
+  WithNoSowkey,
+  WithTimestampOption,
+  WithBookmarkOption,
+  WithBookmarkNotFound,
+  WithConflation,
+  WithConflationKey,
+  WithTopNOption,
+  WithSkipN,
+  WithSelect,
+  WithProjection,
+  WithGrouping,
+  WithNonRegexTopic,
+  WithMaxBacklog { }
 
 /**
  * Deletes SOW records selected by exactly one of filter, sow keys, message data or (queue
  * acknowledgement) bookmarks. Subscribers that held the records get `oof` with reason `deleted`;
  * the stats ack reports the number deleted.
  *
- * Builder for `sow_delete`: wire `sow_delete`; default acks `processed`, `stats`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`.
+ * Builder for `sow_delete`: wire `sow_delete`; default acks `processed`, `stats`; allowed acks `received`, `processed`, `persisted`, `completed`, `stats`; body optional.
  */
-export interface SowDeleteCommand extends CommandBuilder<'sow_delete'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Topic name, or a regular expression over topic names where the command allows it (subscribe and
-   * sow families). Sets the `t` header (`topic`).
-   */
-  topic(value: string): this;
-  /**
-   * Content filter expression (e.g. `/symbol = 'ROL'`). Servers must never emit the `f` spelling.
-   * Sets the `filter` header (`filter`).
-   */
-  filter(value: string): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
-   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
-   */
-  queryId(value: string): this;
-  /**
-   * Comma list of SOW keys restricting a query or a sow_delete. Sets the `sow_keys` header
-   * (`sowKeys`). The values are joined with commas.
-   */
-  sowKeys(...values: string[]): this;
-  /**
-   * Bookmark (`<publisher>|<sequence>|`, `0`, `0|1|`, a timestamp, a list or a range): the replay
-   * start of a bookmark subscription, the point in time of a historical query, or the messages a
-   * queue acknowledgement (sow_delete) refers to. On deliveries and acks, the message's position in
-   * the transaction log. Sets the `bm` header (`bookmark`).
-   */
-  bookmark(value: string): this;
-  /**
-   * Unsigned 64-bit publish sequence number (exceeds 2^53; always a bigint, written as a bare
-   * integer and never as the last key). On logon and persisted acks: the highest sequence the server
-   * has for this client name. Sets the `s` header (`sequence`).
-   */
-  sequence(value: bigint | number): this;
-  /**
-   * Queue acknowledgement: return the message to the queue (counts toward MaxCancels). Adds the
-   * `cancel` option.
-   */
-  cancel(): this;
-  /** Queue acknowledgement: expire the message immediately. Adds the `expire` option. */
-  expire(): this;
-  /**
-   * Queue acknowledgement: extend the lease (server support details uncertain). Adds
-   * `lease_extension=<value>` (an interval such as `1s` or `300ms`).
-   */
-  leaseExtension(value: string): this;
-  /** Sets the message data (body, optional for this command). */
-  body(data: CommandData): this;
-}
+export interface SowDeleteCommand
+  extends CommandBuilder<'sow_delete'>,
+  WithCommandId,
+  WithAckType,
+  WithTopic,
+  WithFilter,
+  WithSubscriptionId,
+  WithQueryId,
+  WithSowKeys,
+  WithBookmark,
+  WithSequence,
+  WithCancel,
+  WithExpire,
+  WithLeaseExtension,
+  WithBody { }
 
 /**
  * Cancels subscriptions by id (a comma list, or `all`) and/or an in-progress SOW query by query
  * id. Messages already in flight may still arrive.
  *
- * Builder for `unsubscribe`: wire `unsubscribe`; default acks `processed`; allowed acks `received`, `processed`.
+ * Builder for `unsubscribe`: wire `unsubscribe`; default acks `processed`; allowed acks `received`, `processed`; body none.
  */
-export interface UnsubscribeCommand extends CommandBuilder<'unsubscribe'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Identifier of a subscription. With `replace`, `pause` or `resume` names existing subscriptions
-   * (comma list allowed); `unsubscribe` accepts `all`. Sets the `sub_id` header (`subscriptionId`).
-   */
-  subscriptionId(value: string): this;
-  /**
-   * Identifier of a SOW query; clients default it to the command id. Carried by sow batches,
-   * group_begin/group_end and the query's acks. Sets the `query_id` header (`queryId`).
-   */
-  queryId(value: string): this;
-}
+export interface UnsubscribeCommand
+  extends CommandBuilder<'unsubscribe'>,
+  WithCommandId,
+  WithAckType,
+  WithSubscriptionId,
+  WithQueryId { }
 
 /**
  * Acknowledged once every earlier command from this client has been processed (or, with
  * `persisted`, persisted or failed).
  *
- * Builder for `flush`: wire `flush`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`.
+ * Builder for `flush`: wire `flush`; default acks `processed`; allowed acks `received`, `processed`, `persisted`, `completed`; body none.
  */
-export interface FlushCommand extends CommandBuilder<'flush'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Name of the client; unique per server instance when a transaction log exists, and part of the
-   * identity of the messages it publishes. Echoed on the logon ack. Sets the `client_name` header
-   * (`clientName`).
-   */
-  clientName(value: string): this;
-}
+export interface FlushCommand
+  extends CommandBuilder<'flush'>,
+  WithCommandId,
+  WithAckType,
+  WithClientName { }
 
 /**
  * Starts or refreshes the server heartbeat timer (option `start,N`, N seconds) or answers a server
  * heartbeat (option `beat`).
  *
- * Builder for `heartbeat`: wire `heartbeat`; default acks none; allowed acks `received`, `processed`.
+ * Builder for `heartbeat`: wire `heartbeat`; default acks none; allowed acks `received`, `processed`; body none.
  */
-export interface HeartbeatCommand extends CommandBuilder<'heartbeat'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-  /**
-   * Start or refresh the heartbeat timer with an interval of N seconds (`start,N`). Adds
-   * `start,<value>`.
-   */
-  start(value: number): this;
-  /** Answer a server heartbeat. Adds the `beat` option. */
-  beat(): this;
-}
+export interface HeartbeatCommand
+  extends CommandBuilder<'heartbeat'>,
+  WithCommandId,
+  WithAckType,
+  WithStart,
+  WithBeat { }
 
 /**
  * Legacy command present in the official clients' command lists; undocumented in 5.3.5.
  *
- * Builder for `start_timer`: wire `start_timer`; default acks `processed`; allowed acks `received`, `processed`.
+ * Builder for `start_timer`: wire `start_timer`; default acks `processed`; allowed acks `received`, `processed`; body none.
  */
-export interface StartTimerCommand extends CommandBuilder<'start_timer'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-}
+export interface StartTimerCommand
+  extends CommandBuilder<'start_timer'>,
+  WithCommandId,
+  WithAckType { }
 
 /**
  * Legacy command present in the official clients' command lists; undocumented in 5.3.5.
  *
- * Builder for `stop_timer`: wire `stop_timer`; default acks `processed`; allowed acks `received`, `processed`.
+ * Builder for `stop_timer`: wire `stop_timer`; default acks `processed`; allowed acks `received`, `processed`; body none.
  */
-export interface StopTimerCommand extends CommandBuilder<'stop_timer'> {
-  /**
-   * Client-chosen opaque identifier of a command; echoed on the acks for that command (not on
-   * conflated publish `persisted` acks). Sets the `cid` header (`commandId`).
-   */
-  commandId(value: string): this;
-  /**
-   * Client to server: comma list of the acknowledgements requested (received, parsed, processed,
-   * persisted, completed, stats). Server to client: the one kind of this ack. Replaces the requested
-   * acks (duplicates removed, order kept). Sets the `a` header (`ackType`).
-   */
-  ackType(...types: AckType[]): this;
-  /** Adds one ack type to the `a` header unless already requested. */
-  addAckType(type: AckType): this;
-}
+export interface StopTimerCommand
+  extends CommandBuilder<'stop_timer'>,
+  WithCommandId,
+  WithAckType { }
 
 /** The builder interface of each command. */
 export interface CommandBuilders {

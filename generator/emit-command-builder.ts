@@ -124,25 +124,41 @@ export function emitCommandBuilder(model: Model): string {
     allMethods.set(m.name, m);
   }
 
-  const methodsOf = (c: CommandModel): Method[] => [
-    ...c.setters.flatMap((n) => fieldMethods(fieldByName.get(n)!)),
-    ...c.options.map((n) => optionMethod(optionByName.get(n)!)),
+  // One small interface per field or option, documented once; `this` makes each setter return the builder of
+  // whichever command extends it. Each command's builder interface is the list of what it accepts.
+  const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+  const fieldMixin = (f: FieldModel) => `With${pascal(f.name)}`;
+  const optionMixin = (o: OptionModel) => `With${pascal(o.helper)}`;
+  const mixin = (name: string, methods: Method[]) =>
+    `export interface ${name} {\n${methods.map((m) => `${doc(m.docText)}\n${m.signature};`).join('\n')}\n}`;
+  const usedFields = [...new Set(model.commands.flatMap((c) => c.setters))]
+    .map((n) => fieldByName.get(n)!)
+    .filter((f) => fieldMethods(f).length > 0)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const usedOptions = [...new Set(model.commands.flatMap((c) => c.options))]
+    .map((n) => optionByName.get(n)!)
+    .sort((a, b) => a.helper.localeCompare(b.helper));
+  const mixins = [
+    ...usedFields.map((f) => mixin(fieldMixin(f), fieldMethods(f))),
+    ...usedOptions.map((o) => mixin(optionMixin(o), [optionMethod(o)])),
+    mixin('WithBody', [
+      { name: 'body', signature: 'body(data: CommandData): this', docText: 'Sets the message data (the body).', impl: '' },
+    ]),
   ];
 
   const iface = (c: CommandModel): string => {
-    const members = methodsOf(c).map((m) => `${doc(m.docText)}\n${m.signature};`);
-    if (c.body !== 'none') {
-      members.push(
-        `${doc(`Sets the message data (body${c.body === 'required' ? ', required for this command' : ', optional for this command'}).`)}\nbody(data: CommandData): this;`,
-      );
-    }
+    const parents = [
+      `CommandBuilder<${str(c.name)}>`,
+      ...c.setters.map((n) => fieldByName.get(n)!).filter((f) => fieldMethods(f).length > 0).map(fieldMixin),
+      ...c.options.map((n) => optionMixin(optionByName.get(n)!)),
+      ...(c.body !== 'none' ? ['WithBody'] : []),
+    ];
     return `${doc(c.description, [
       '',
-      `Builder for \`${c.name}\`: wire \`${c.wireName}\`; default acks ${c.defaultAcks.length > 0 ? c.defaultAcks.map((a) => `\`${a}\``).join(', ') : 'none'}; allowed acks ${c.allowedAcks.map((a) => `\`${a}\``).join(', ')}.`,
+      `Builder for \`${c.name}\`: wire \`${c.wireName}\`; default acks ${c.defaultAcks.length > 0 ? c.defaultAcks.map((a) => `\`${a}\``).join(', ') : 'none'}; allowed acks ${c.allowedAcks.map((a) => `\`${a}\``).join(', ')}; body ${c.body}.`,
     ])}
-export interface ${c.builderType} extends CommandBuilder<${str(c.name)}> {
-${members.join('\n')}
-}`;
+export interface ${c.builderType}
+  extends ${parents.join(",\n    ")} {}`;
   };
 
   const factory = (c: CommandModel): string => {
@@ -190,6 +206,8 @@ import { HEADER_FIELD_BY_WIRE_KEY, type Header, type HeaderValue } from './heade
   )}
   rawHeader(wireKey: string, value: HeaderValue): this;
 }`,
+    doc('Setters, one interface per header field or option; the command builders below extend the ones they accept.'),
+    ...mixins,
     ...model.commands.map(iface),
     doc('The builder interface of each command.'),
     `export interface CommandBuilders {\n${model.commands.map((c) => `${c.name}: ${c.builderType};`).join('\n')}\n}`,

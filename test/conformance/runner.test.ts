@@ -54,11 +54,10 @@ describe('runner', () => {
         }
       },
     });
-    const started = Date.now();
+    // Had the runner ignored its 150 ms limit, the scenario's 60 s wait would outlast this test's own bound.
     const r = await runScenario(s, adapter, fakeTarget());
     expect(r.outcome).toBe('fail');
     expect(r.detail).toBe('timed out after 150 ms');
-    expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((res) => setTimeout(res, 50));
     expect(aborted).toBe(true);
     expect(adapter.disconnects).toBe(1);

@@ -15,27 +15,24 @@ const reasonOf = (f: () => unknown): string | undefined => {
   }
   return undefined;
 };
-const elapsed = (f: () => unknown) => {
-  const t = performance.now();
-  f();
-  return performance.now() - t;
-};
+// No wall-clock thresholds here: with backtracking these inputs take ~2^40 steps or more, so a regression
+// cannot pass; it shows as the test's own timeout (vitest.config.ts bounds every test).
 
 describe('regexes run in linear time', () => {
   it('catastrophic-backtracking topic patterns are accepted and fast', () => {
     for (const p of ['(a+)+$', '(a*)*b', '(a|a)*b', '(a|aa)+$', '.*.*.*.*.*.*x', '(x+x+)+y']) {
       const m = compileTopic(p);
-      expect(elapsed(() => expect(m.matches(`${'a'.repeat(5000)}!`)).toBe(false)), p).toBeLessThan(1000);
+      expect(m.matches(`${'a'.repeat(5000)}!`), p).toBe(false);
     }
     expect(compileTopic('(a+)+$').matches('aaaa')).toBe(true);
   });
 
   it('catastrophic LIKE patterns are accepted and fast', () => {
     const f = compileFilter("/x LIKE '(a+)+$'");
-    expect(elapsed(() => expect(f.matches(Doc.fromJson({ x: `${'a'.repeat(40)}!` }))).toBe(false))).toBeLessThan(1000);
+    expect(f.matches(Doc.fromJson({ x: `${'a'.repeat(40)}!` }))).toBe(false);
     expect(f.matches(Doc.fromJson({ x: 'aaa' }))).toBe(true);
     const g = compileFilter("/x LIKE 'a*b'");
-    expect(elapsed(() => g.matches(Doc.fromJson({ x: 'a'.repeat(1 << 20) })))).toBeLessThan(2000);
+    expect(g.matches(Doc.fromJson({ x: 'a'.repeat(1 << 20) }))).toBe(false);
   });
 
   it('keeps PCRE-ish semantics: flags, anchors, counted repetition, classes, case folding', () => {

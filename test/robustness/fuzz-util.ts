@@ -1,6 +1,8 @@
 // Shared helpers for the robustness suites: a seeded PRNG (mulberry32) so every failure reproduces from its
 // printed seed, byte mutators, and a bounded-loop guard (count AND wall time).
 
+import { until } from '../support/until.js';
+
 export const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234) >>> 0;
 
 /** mulberry32: tiny, fast, good enough for fuzzing. */
@@ -132,11 +134,5 @@ export async function boundedAsync(count: number, ms: number, body: (i: number) 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves when `pred()` holds, or rejects after `ms` (polling; for waits only, never for timing assertions). */
-export async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Resolves when `pred()` holds, or rejects after `ms` (for waits only, never for timing assertions). */
+export const waitFor = (pred: () => boolean, ms: number, what: string): Promise<void> => until(pred, ms, what);

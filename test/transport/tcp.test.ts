@@ -14,6 +14,7 @@ import { parseUri } from '../../runtime/transport/uri.js';
 import { encodeFrame, encodeSowBatch } from '../../runtime/wire/tcp-framing.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 import { bytes, freePort, once, rawFrame, startTcpPeer, text, type StreamPeer } from './helpers.js';
+import { until } from '../support/until.js';
 
 let peer: StreamPeer;
 const transports: Transport[] = [];
@@ -30,9 +31,6 @@ function collect(t: Transport): InboundMessage[] {
   return got;
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 2));
-}
 
 const server = (h: Header, body?: Uint8Array | string) => encodeFrame(h, body, { server: true });
 

@@ -22,10 +22,8 @@ import {
   type StreamPeer,
   type TestCert,
 } from './helpers.js';
+import { until } from '../support/until.js';
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 2));
-}
 
 function collect(t: Transport): InboundMessage[] {
   const got: InboundMessage[] = [];

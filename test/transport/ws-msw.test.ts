@@ -11,6 +11,7 @@ import { DisconnectedException, StreamException } from '../../generated/errors.j
 import { createTransport } from '../../runtime/transport/transport.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 import { once, text } from './helpers.js';
+import { until } from '../support/until.js';
 
 const g = globalThis as { WebSocket?: unknown };
 const hadGlobal = g.WebSocket !== undefined;
@@ -65,9 +66,6 @@ afterAll(() => {
   if (!hadGlobal) delete g.WebSocket;
 });
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 2));
-}
 
 describe('ws transport with an msw-scripted peer', () => {
   it('sends the preamble and count/header/body frames; parses the replies', async () => {

@@ -17,6 +17,7 @@ import { parseUri } from '../../runtime/transport/uri.js';
 import { encodeWsServerMessage, encodeWsSowBatch, WsCommandAssembler } from '../../runtime/wire/ws-framing.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 import { bytes, freePort, makeSelfSignedCert, once, text, type TestCert } from './helpers.js';
+import { until } from '../support/until.js';
 
 interface Frame {
   readonly data: string | Uint8Array;
@@ -91,9 +92,6 @@ async function startWsPeer(cert?: TestCert): Promise<WsPeer> {
   };
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 2));
-}
 
 function collect(t: Transport): InboundMessage[] {
   const got: InboundMessage[] = [];

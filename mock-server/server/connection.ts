@@ -6,9 +6,9 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Header } from '../../generated/header-fields.js';
-import { decodeHeader, encodeHeader } from '../../runtime/wire/header-codec.js';
-import { FrameDecoder, utf8Length, type SowRecord } from '../../runtime/wire/tcp-framing.js';
-import { WsCommandAssembler, type WsBodyType } from '../../runtime/wire/ws-framing.js';
+import { decodeHeader } from '../../runtime/wire/header-codec.js';
+import { FrameDecoder, encodeFrameHead, encodeSowBatchParts, type SowRecord } from '../../runtime/wire/tcp-framing.js';
+import { WsCommandAssembler, encodeWsServerMessage, encodeWsSowBatch, type WsBodyType } from '../../runtime/wire/ws-framing.js';
 import type { InboundMessage } from '../../runtime/wire/message.js';
 
 export type TransportKind = 'tcp' | 'ws';
@@ -174,15 +174,6 @@ export abstract class Connection {
 // ---------------------------------------------------------------------------------------------------------
 // TCP
 
-function lengthPrefixed(headerText: string, bodyLength: number): Uint8Array {
-  const hl = utf8Length(headerText);
-  const out = Buffer.allocUnsafe(4 + hl);
-  out.writeUInt32BE(hl + bodyLength, 0);
-  if (hl === headerText.length) out.write(headerText, 4, 'latin1');
-  else out.write(headerText, 4, 'utf8');
-  return out;
-}
-
 export class TcpConnection extends Connection {
   readonly transport = 'tcp' as const;
   private readonly decoder: FrameDecoder;
@@ -267,37 +258,26 @@ export class TcpConnection extends Connection {
     this.checkBackpressure();
   }
 
+  // The body is written as its own chunk: one buffer serves every subscriber a publish is delivered to.
   protected doSend(header: Header, body?: OutBody): void {
     const bytes = bodyBytes(body);
     const c = header.command;
     const h =
       (c === 'publish' || c === 'oof') && header.messageLength !== bytes.length ? { ...header, messageLength: bytes.length } : header;
-    this.write(lengthPrefixed(encodeHeader(h, { server: true }), bytes.length));
+    this.write(encodeFrameHead(h, bytes.length, { server: true }));
     if (bytes.length > 0) this.write(bytes);
   }
 
   protected doSendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    const head = Buffer.from(encodeHeader({ ...batchHeader, batchSize: records.length }, { server: true }));
-    parts.push(head);
-    total += head.length;
-    for (const r of records) {
-      const h = Buffer.from(encodeHeader({ ...r.header, messageLength: r.body.length }, { server: true }));
-      parts.push(h, r.body);
-      total += h.length + r.body.length;
-    }
-    const prefix = Buffer.allocUnsafe(4);
-    prefix.writeUInt32BE(total, 0);
+    const parts = encodeSowBatchParts(batchHeader, records, { server: true });
     if (this.cutNextSow) {
       this.cutNextSow = false;
-      const frame = Buffer.concat([prefix, ...parts]);
+      const frame = Buffer.concat(parts);
       const cut = frame.subarray(0, Math.max(5, Math.floor(frame.length / 2)));
       this.socket.write(cut, () => this.close('cut during sow batch (fault injection)', 1011));
       this.socket.uncork();
       return;
     }
-    this.write(prefix);
     for (const p of parts) if (p.length > 0) this.write(p);
   }
 
@@ -435,35 +415,23 @@ export class WsConnection extends Connection {
   }
 
   protected doSend(header: Header, body?: OutBody): void {
-    const c = header.command;
-    const len = bodyBytes(body).length;
-    if (c === 'publish' || c === 'p' || c === 'oof') {
-      this.frame(encodeHeader(header.messageLength === len ? header : { ...header, messageLength: len }, { server: true }));
-      if (len > 0) this.frame(this.bodyFrame(body as OutBody));
-      return;
-    }
-    this.frame(encodeHeader(header, { server: true }));
-    if (len > 0) this.frame(this.bodyFrame(body as OutBody));
+    const length = bodyBytes(body).length;
+    const frame = length > 0 ? this.bodyFrame(body as OutBody) : undefined;
+    for (const f of encodeWsServerMessage(header, frame, this.bodyType, length)) this.frame(f);
   }
 
   protected doSendSowBatch(batchHeader: Header, records: readonly SowRecord[]): void {
-    this.frame(encodeHeader({ ...batchHeader, batchSize: records.length }, { server: true }));
-    let i = 0;
-    for (const r of records) {
-      if (this.cutNextSow && i === Math.floor(records.length / 2)) {
-        this.cutNextSow = false;
-        this.close('cut during sow batch (fault injection)', 1011);
-        return;
-      }
-      this.frame(encodeHeader({ ...r.header, messageLength: r.body.length }, { server: true }));
-      this.frame(this.bodyType === 'text' ? textDecoder.decode(r.body) : r.body);
-      i++;
-    }
+    const frames = encodeWsSowBatch(batchHeader, records, this.bodyType);
     if (this.cutNextSow) {
+      // Fault injection: the batch header and half of the records, then the connection drops.
       this.cutNextSow = false;
+      for (const f of frames.slice(0, 1 + 2 * Math.floor(records.length / 2))) this.frame(f);
       this.close('cut during sow batch (fault injection)', 1011);
+      return;
     }
+    for (const f of frames) this.frame(f);
   }
+
 
   protected pauseReading(): void {
     (this.ws as unknown as { _socket?: Socket })._socket?.pause();

@@ -268,25 +268,40 @@ export interface SowRecord {
 }
 
 /**
- * Encodes a server `sow` batch as ONE frame: the batch header (with `bs` = record count), then each record's
- * header (with `l` set to its data length) and data. This is the layout the official C/C++/Python client parses.
+ * The length prefix and header of a frame whose `bodyLength`-byte body is written separately, so a server can
+ * share one body buffer among all the subscribers it delivers to.
  */
-export function encodeSowBatch(batchHeader: Header, records: readonly SowRecord[], options?: EncodeOptions): Uint8Array {
-  const parts: Uint8Array[] = [encoder.encode(encodeHeader({ ...batchHeader, batchSize: records.length }, options))];
-  let total = parts[0].length;
+export function encodeFrameHead(header: Header, bodyLength: number, options?: EncodeOptions): Uint8Array {
+  const headerText = encodeHeader(header, options);
+  const headerLength = utf8Length(headerText);
+  const out = allocBytes(4 + headerLength);
+  writeLength(out, 0, headerLength + bodyLength);
+  writeUtf8(out, 4, headerText);
+  return out;
+}
+
+/**
+ * A server `sow` batch as the pieces of ONE frame, in order: length prefix, batch header (with `bs` = record
+ * count), then each record's header (with `l` = its data length) and its data. Record data is not copied.
+ * This is the layout the official C/C++/Python client parses.
+ */
+export function encodeSowBatchParts(batchHeader: Header, records: readonly SowRecord[], options?: EncodeOptions): Uint8Array[] {
+  const parts: Uint8Array[] = [EMPTY, encoder.encode(encodeHeader({ ...batchHeader, batchSize: records.length }, options))];
+  let total = parts[1].length;
   for (const r of records) {
     const h = encoder.encode(encodeHeader({ ...r.header, messageLength: r.body.length }, options));
     parts.push(h, r.body);
     total += h.length + r.body.length;
   }
-  const out = new Uint8Array(4 + total);
-  writeLength(out, 0, total);
-  let at = 4;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const prefix = new Uint8Array(4);
+  writeLength(prefix, 0, total);
+  parts[0] = prefix;
+  return parts;
+}
+
+/** encodeSowBatchParts joined into one buffer. */
+export function encodeSowBatch(batchHeader: Header, records: readonly SowRecord[], options?: EncodeOptions): Uint8Array {
+  return concatBytes(encodeSowBatchParts(batchHeader, records, options));
 }
 
 function writeLength(out: Uint8Array, at: number, n: number): void {

@@ -9,7 +9,7 @@
 import type { Header } from '../../generated/header-fields.js';
 import { StreamException } from '../../generated/errors.js';
 import { decodeHeaderText, encodeHeader } from './header-codec.js';
-import { concatBytes, mergeRecordHeader, type SowRecord } from './tcp-framing.js';
+import { concatBytes, mergeRecordHeader, utf8Length, type SowRecord } from './tcp-framing.js';
 import type { InboundMessage } from './message.js';
 
 export type WsFrame = string | Uint8Array;
@@ -168,22 +168,27 @@ function bodyFrame(body: WsFrame, type: WsBodyType): WsFrame {
 
 function byteLength(body: WsFrame | undefined): number {
   if (body === undefined) return 0;
-  return typeof body === 'string' ? encoder.encode(body).length : body.length;
+  return typeof body === 'string' ? utf8Length(body) : body.length;
 }
 
 /**
  * Server side: frames for one message. `p`/`oof` always carry a numeric `l` (0 = no body frame follows),
  * which the official JS client relies on.
  */
-export function encodeWsServerMessage(header: Header, body: WsFrame | undefined, type: WsBodyType): WsFrame[] {
+export function encodeWsServerMessage(
+  header: Header,
+  body: WsFrame | undefined,
+  type: WsBodyType,
+  /** The body's UTF-8 byte length when the caller knows it (saves a scan of a text body per subscriber). */
+  length = byteLength(body),
+): WsFrame[] {
   const command = header.command;
   if (command === 'publish' || command === 'p' || command === 'oof') {
-    const length = byteLength(body);
-    const text = encodeHeader({ ...header, messageLength: length }, { server: true });
+    const text = encodeHeader(header.messageLength === length ? header : { ...header, messageLength: length }, { server: true });
     return length === 0 ? [text] : [text, bodyFrame(body as WsFrame, type)];
   }
   const text = encodeHeader(header, { server: true });
-  return body !== undefined && byteLength(body) > 0 ? [text, bodyFrame(body, type)] : [text];
+  return length > 0 ? [text, bodyFrame(body as WsFrame, type)] : [text];
 }
 
 /** Server side: a sow batch as a header frame (`bs` = records) and a (record header, body) pair per record. */

@@ -2,6 +2,7 @@
 // schema.ts with ajv, and the resolved form the server runs on (ResolvedConfig: durations in ms, sizes in
 // bytes, every default filled in).
 
+import { Reasons } from '../../generated/errors.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -299,7 +300,7 @@ export function resolveConfig(input?: MockServerConfig | string): ResolvedConfig
     maxBatchSize: c.maxBatchSize ?? 10_000,
     dataDirectory: c.dataDirectory,
     users: c.authentication?.users ?? [],
-    authFailureReason: c.authentication?.reason ?? 'auth failure',
+    authFailureReason: c.authentication?.reason ?? Reasons.AUTH_FAILURE,
     nameInUse: c.logon?.nameInUse ?? 'reject',
     heartbeatFactor: c.heartbeat?.disconnectAfter ?? 2,
     ackConflationMs: c.ackConflation !== undefined ? parseDuration(c.ackConflation) : 0,

@@ -23,6 +23,7 @@
 import type { Header } from '../../generated/header-fields.js';
 import { ConnectionState } from '../../generated/enums.js';
 import {
+  Reasons,
   AlreadyConnectedException,
   AMPSException,
   DisconnectedException,
@@ -412,7 +413,7 @@ export class Client implements MessageOwner, StreamOwner {
         continue;
       }
       if (status !== 'success' || ack === undefined) {
-        const reason = (ack?.header.reason as string | undefined) ?? (status === 'retry' ? 'auth failure' : 'logon failed');
+        const reason = (ack?.header.reason as string | undefined) ?? (status === 'retry' ? Reasons.AUTH_FAILURE : 'logon failed');
         const error = exceptionForReason(reason, { command: 'logon', commandId: header.commandId as string });
         await this.closeTransport(transport);
         throw error;

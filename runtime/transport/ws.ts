@@ -14,6 +14,7 @@
 
 import type { Header } from '../../generated/header-fields.js';
 import {
+  Reasons,
   AuthenticationException,
   type AMPSException,
   ConnectionException,
@@ -299,7 +300,7 @@ export class WebSocketTransport implements Transport {
     if (refused && (refused[1] === '401' || refused[1] === '403')) {
       return new AuthenticationException(`${target} refused the WebSocket upgrade with HTTP ${refused[1]}`, {
         cause,
-        reason: 'auth failure',
+        reason: Reasons.AUTH_FAILURE,
       });
     }
     if (cause !== undefined) {

@@ -37,8 +37,6 @@ import type {
 } from './transport.js';
 import { urlHost, type ParsedUri } from './uri.js';
 
-const OPEN = 1;
-
 /** Readable reasons for WebSocket close codes (RFC 6455 §7.4 and the ones the official client maps). */
 export function closeCodeReason(code: number): string {
   switch (code) {

@@ -23,7 +23,7 @@ import {
 import { HEADER_FIELDS } from '../../generated/header-fields.js';
 import { Client } from '../../runtime/index.js';
 import { MockServer } from '../../mock-server/index.js';
-import { boundedAsync, lengthPrefixed, Rng, SEED, sleep, utf8, waitFor } from './fuzz-util.js';
+import { boundedAsync, lengthPrefixed, Rng, SEED, sleep, waitFor } from './fuzz-util.js';
 import { H, RawTcp, RawWs } from './raw.js';
 
 const escaped: unknown[] = [];

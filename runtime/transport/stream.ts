@@ -25,7 +25,8 @@ import { FrameBuffer, FrameDecoder, parseFrame } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
 import type { EncodedHeader } from '../wire/header-codec.js';
 import type { ParsedUri } from './uri.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, reportListenerError } from './defaults.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+import { TransportListeners } from './listeners.js';
 import type { RawFilter, Transport, TransportOptions } from './transport.js';
 
 /** SO_LINGER default of the official clients: 10 s. */
@@ -53,9 +54,7 @@ export abstract class StreamTransport implements Transport {
   private readonly decoder: FrameDecoder;
   private readonly out = new FrameBuffer();
   private flushScheduled = false;
-  private rawFilter: RawFilter | undefined;
-  private readonly messageListeners = new Set<(m: InboundMessage) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
+  private readonly events: TransportListeners;
   private closeError: Error | undefined;
   private closeRequested = false;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +65,7 @@ export abstract class StreamTransport implements Transport {
   constructor(uri: ParsedUri, options: TransportOptions = {}) {
     this.uri = uri;
     this.options = options;
+    this.events = new TransportListeners(options.onListenerError);
     this.decoder = new FrameDecoder((payload) => this.onFrame(payload), { maxFrameBytes: options.maxFrameBytes });
   }
 
@@ -193,7 +193,7 @@ export abstract class StreamTransport implements Transport {
 
   private onData(chunk: Buffer): void {
     if (this.state !== 'open') return;
-    if (this.rawFilter !== undefined) this.callRawFilter(chunk, false);
+    if (this.events.hasRawFilter) this.events.raw(chunk, false);
     try {
       this.decoder.push(chunk);
     } catch (err) {
@@ -212,17 +212,7 @@ export abstract class StreamTransport implements Transport {
     }
     for (const m of messages) {
       if (this.state !== 'open') return;
-      this.deliver(m);
-    }
-  }
-
-  private deliver(m: InboundMessage): void {
-    for (const cb of this.messageListeners) {
-      try {
-        cb(m);
-      } catch (err) {
-        this.reportListenerError(err);
-      }
+      this.events.message(m);
     }
   }
 
@@ -245,7 +235,7 @@ export abstract class StreamTransport implements Transport {
   }
 
   private queued(frame: Uint8Array): void {
-    if (this.rawFilter !== undefined) this.callRawFilter(frame.slice(), true);
+    if (this.events.hasRawFilter) this.events.raw(frame.slice(), true);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -282,30 +272,18 @@ export abstract class StreamTransport implements Transport {
   // ---- hooks ----------------------------------------------------------------------------------------------
 
   onMessage(cb: (m: InboundMessage) => void): () => void {
-    this.messageListeners.add(cb);
-    return () => this.messageListeners.delete(cb);
+    return this.events.onMessage(cb);
   }
 
   onClose(cb: (err?: Error) => void): () => void {
-    this.closeListeners.add(cb);
-    return () => this.closeListeners.delete(cb);
+    return this.events.onClose(cb);
   }
 
   setRawFilter(fn: RawFilter | undefined): void {
-    this.rawFilter = fn;
+    this.events.setRawFilter(fn);
   }
 
-  private callRawFilter(bytes: Uint8Array, outgoing: boolean): void {
-    try {
-      this.rawFilter?.(bytes, outgoing);
-    } catch (err) {
-      this.reportListenerError(err);
-    }
-  }
 
-  private reportListenerError(err: unknown): void {
-    reportListenerError(this.options.onListenerError, err);
-  }
 
   // ---- closing --------------------------------------------------------------------------------------------
 
@@ -375,13 +353,7 @@ export abstract class StreamTransport implements Transport {
       (this.closeRequested
         ? undefined
         : new DisconnectedException(`connection to ${this.describeTarget()} was closed by the peer`));
-    for (const cb of this.closeListeners) {
-      try {
-        cb(err);
-      } catch (e) {
-        this.reportListenerError(e);
-      }
-    }
+    this.events.closed(err);
   }
 }
 

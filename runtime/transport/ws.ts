@@ -27,7 +27,8 @@ import { encodeWsCommand, encodeWsCommandText, wsPreamble, WsInboundParser } fro
 import type { EncodedHeader } from '../wire/header-codec.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/tcp-framing.js';
 import type { InboundMessage } from '../wire/message.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule, reportListenerError } from './defaults.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, loadNodeModule } from './defaults.js';
+import { TransportListeners } from './listeners.js';
 import type {
   RawFilter,
   Transport,
@@ -118,9 +119,7 @@ export class WebSocketTransport implements Transport {
   private state: State = 'idle';
   private socket: (WebSocketLike & NodeWsExtras) | undefined;
   private readonly parser = new WsInboundParser();
-  private rawFilter: RawFilter | undefined;
-  private readonly messageListeners = new Set<(m: InboundMessage) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
+  private readonly events: TransportListeners;
   private closeError: Error | undefined;
   private closeRequested = false;
   private corked = false;
@@ -134,6 +133,7 @@ export class WebSocketTransport implements Transport {
     }
     this.uri = uri;
     this.options = options;
+    this.events = new TransportListeners(options.onListenerError);
   }
 
   get connected(): boolean {
@@ -348,7 +348,7 @@ export class WebSocketTransport implements Transport {
       this.fail(new StreamException(`unexpected WebSocket frame data (${Object.prototype.toString.call(data)})`));
       return;
     }
-    if (this.rawFilter !== undefined) this.callRawFilter(frame, false);
+    if (this.events.hasRawFilter) this.events.raw(frame, false);
     const limit = this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     if (frame.length > limit) {
       // (The `ws` package enforces this itself via maxPayload; this covers the other implementations.)
@@ -368,13 +368,7 @@ export class WebSocketTransport implements Transport {
     }
     for (const m of messages) {
       if (this.state !== 'open') return;
-      for (const cb of this.messageListeners) {
-        try {
-          cb(m);
-        } catch (err) {
-          this.reportListenerError(err);
-        }
-      }
+      this.events.message(m);
     }
   }
 
@@ -397,7 +391,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private sendFrame(frame: string | Uint8Array): void {
-    if (this.rawFilter !== undefined) this.callRawFilter(frame, true);
+    if (this.events.hasRawFilter) this.events.raw(frame, true);
     (this.socket as WebSocketLike).send(frame);
   }
 
@@ -431,30 +425,18 @@ export class WebSocketTransport implements Transport {
   }
 
   onMessage(cb: (m: InboundMessage) => void): () => void {
-    this.messageListeners.add(cb);
-    return () => this.messageListeners.delete(cb);
+    return this.events.onMessage(cb);
   }
 
   onClose(cb: (err?: Error) => void): () => void {
-    this.closeListeners.add(cb);
-    return () => this.closeListeners.delete(cb);
+    return this.events.onClose(cb);
   }
 
   setRawFilter(fn: RawFilter | undefined): void {
-    this.rawFilter = fn;
+    this.events.setRawFilter(fn);
   }
 
-  private callRawFilter(bytes: Uint8Array | string, outgoing: boolean): void {
-    try {
-      this.rawFilter?.(bytes, outgoing);
-    } catch (err) {
-      this.reportListenerError(err);
-    }
-  }
 
-  private reportListenerError(err: unknown): void {
-    reportListenerError(this.options.onListenerError, err);
-  }
 
   // ---- closing --------------------------------------------------------------------------------------------
 
@@ -524,13 +506,7 @@ export class WebSocketTransport implements Transport {
           (reason ? `: ${reason}` : ''),
       );
     }
-    for (const cb of this.closeListeners) {
-      try {
-        cb(err);
-      } catch (e) {
-        this.reportListenerError(e);
-      }
-    }
+    this.events.closed(err);
   }
 }
 

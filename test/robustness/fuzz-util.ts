@@ -2,6 +2,7 @@
 // printed seed, byte mutators, and a bounded-loop guard (count AND wall time).
 
 import { until } from '../support/until.js';
+import { concatBytes } from '../../runtime/wire/tcp-framing.js';
 
 export const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234) >>> 0;
 
@@ -41,17 +42,7 @@ export const utf8 = (s: string): Uint8Array => enc.encode(s);
 export const hex = (b: Uint8Array, max = 400): string =>
   Buffer.from(b.subarray(0, max)).toString('hex') + (b.length > max ? `...(+${b.length - max} bytes)` : '');
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** A 4-byte big-endian length prefix followed by `payload` (the announced length may lie). */
 export function lengthPrefixed(payload: Uint8Array | string, announced?: number): Uint8Array {

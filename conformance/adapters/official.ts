@@ -28,8 +28,10 @@ function amps(): AmpsModule {
   return ampsModule;
 }
 
-// Every capability but a bookmark store kept on disk: the official JS client ships only a memory store.
-export const OFFICIAL_CAPABILITIES: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'persistent-bookmark-store');
+// Every capability but two the official JS client lacks: a bookmark store kept on disk (it ships only a memory
+// store), and a timeout on connect/logon (its connect() takes none).
+const OFFICIAL_LACKS: readonly Capability[] = ['persistent-bookmark-store', 'command-timeout'];
+export const OFFICIAL_CAPABILITIES: readonly Capability[] = CAPABILITIES.filter((c) => !OFFICIAL_LACKS.includes(c));
 
 const REASON = /^[a-z][a-z _/:-]*$/;
 
